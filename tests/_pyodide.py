@@ -1,0 +1,48 @@
+"""Run a snippet of Python inside Pyodide (Node + the vendored runtime), for cross-runtime tests.
+
+    result = run_in_pyodide("import numpy as np\\nresult = float(np.pi)")
+
+The snippet runs with numpy and explainer_core importable and must assign a JSON-serialisable
+`result`, which comes back decoded. Errors inside Pyodide raise `PyodideError` with its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNER = ROOT / "tests" / "pyodide" / "run.mjs"
+MARK = "@@RESULT@@"
+
+
+class PyodideError(RuntimeError):
+    pass
+
+
+def available() -> str | None:
+    """None when Pyodide can run here; else the reason it cannot."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (ROOT / ".cache" / "vendor" / "pyodide" / "pyodide.mjs").exists():
+        return "Pyodide is not vendored: run python -m build_scripts.vendor"
+    return None
+
+
+def run_in_pyodide(code: str, timeout: float = 600) -> object:
+    reason = available()
+    if reason:
+        raise PyodideError(reason)
+    done = subprocess.run(
+        ["node", str(RUNNER), "python"],
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    if done.returncode != 0 or MARK not in done.stdout:
+        raise PyodideError(f"Pyodide run failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.rsplit(MARK, 1)[1])
