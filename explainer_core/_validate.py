@@ -12,24 +12,40 @@ from typing import Iterable
 import numpy as np
 
 
+class ArgumentValueError(ValueError):
+    """A ValueError about one named argument (`.arg`), so a page can show it by that control."""
+
+    def __init__(self, arg: str, message: str):
+        super().__init__(message)
+        self.arg = arg
+
+
+class ArgumentTypeError(TypeError):
+    """A TypeError about one named argument (`.arg`)."""
+
+    def __init__(self, arg: str, message: str):
+        super().__init__(message)
+        self.arg = arg
+
+
 def real_number(name: str, value) -> float:
     """`value` as a finite float, or a ValueError/TypeError naming `name`."""
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"{name} must be a number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a number, got {value!r}")
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise ValueError(f"{name} is empty: type a number")
+            raise ArgumentValueError(name, f"{name} is empty: type a number")
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"{name} must be a number, got {value!r}") from None
+            raise ArgumentValueError(name, f"{name} must be a number, got {value!r}") from None
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}") from None
+        raise ArgumentTypeError(name, f"{name} must be a number, got {value!r}") from None
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {number!r}")
+        raise ArgumentValueError(name, f"{name} must be a finite number, got {number!r}")
     return number
 
 
@@ -47,9 +63,10 @@ def number_in_range(
     too_low = number <= low if low_open else number < low
     too_high = number >= high if high_open else number > high
     if too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        raise ValueError(
+        left = "(" if low_open or low == -math.inf else "["
+        right = ")" if high_open or high == math.inf else "]"
+        raise ArgumentValueError(
+            name,
             f"{name} must be in {left}{_fmt(low)}, {_fmt(high)}{right}, got {_fmt(number)}"
         )
     return number
@@ -63,18 +80,18 @@ def positive(name: str, value, high: float = math.inf) -> float:
 def integer_in_range(name: str, value, low: int, high: int) -> int:
     """An int in [low, high], else a ValueError that states the range."""
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a whole number, got {value!r}")
     if isinstance(value, str):
         value = real_number(name, value)
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
+            raise ArgumentValueError(name, f"{name} must be a whole number, got {value!r}")
         value = int(value)
     if not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a whole number, got {value!r}")
     value = int(value)
     if not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value}")
+        raise ArgumentValueError(name, f"{name} must be a whole number in [{low}, {high}], got {value}")
     return value
 
 
@@ -82,7 +99,7 @@ def choice(name: str, value, allowed: Iterable[str]) -> str:
     """One of `allowed`, else a ValueError that lists them."""
     allowed = list(allowed)
     if value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; allowed: {', '.join(map(str, allowed))}")
+        raise ArgumentValueError(name, f"unknown {name} {value!r}; allowed: {', '.join(map(str, allowed))}")
     return value
 
 
@@ -91,18 +108,18 @@ def float_array(name: str, value, ndim: int | None = None, allow_nan: bool = Fal
     try:
         array = np.asarray(value)
     except Exception as error:  # ragged lists and the like
-        raise ValueError(f"{name} must be a numeric array: {error}") from None
+        raise ArgumentValueError(name, f"{name} must be a numeric array: {error}") from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
     ):
-        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
+        raise ArgumentTypeError(name, f"{name} must be a numeric array, got dtype {array.dtype}")
     if np.iscomplexobj(array):
-        raise TypeError(f"{name} must be real, got complex dtype {array.dtype}")
+        raise ArgumentTypeError(name, f"{name} must be real, got complex dtype {array.dtype}")
     array = array.astype(np.float64, copy=False)
     if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
+        raise ArgumentValueError(name, f"{name} must have {ndim} dimension(s), got shape {array.shape}")
     if not allow_nan and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ArgumentValueError(name, f"{name} contains NaN or infinite values")
     return array
 
 
