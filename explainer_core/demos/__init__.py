@@ -1,0 +1,136 @@
+"""Entry points the browser calls: JSON in, JSON out.
+
+The page's worker sends `{"demo": NAME, "method": METHOD, "args": {...}}` as a JSON string to
+`call`, which runs `explainer_core.demos.NAME.METHODS[METHOD](**args)` and answers
+
+    {"ok": true, "result": ...}
+    {"ok": false, "error": {"type": "ValueError", "message": "...", "arg": "learning rate"}}
+
+`arg` names the control a bad value came from, so the page can show the message beside it.
+Long runs are generators: `start` returns a `Stream` whose `advance(max_frames, budget_ms)` steps
+the generator until either limit and returns the frames so far, so the worker can post them and
+read a Stop message between chunks. Every float that is not finite is sent as null (JSON has no
+NaN); a demo that can diverge says so in words in its frames.
+
+A demo module defines `METHODS: dict[str, callable]`; adding one means adding a module here and
+its name to `DEMOS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import time
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import _validate
+
+DEMOS = ("landscape",)
+
+
+def jsonable(value: Any) -> Any:
+    """Plain Python data for json.dumps: arrays to lists, non-finite floats to None."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    return value
+
+
+def _dumps(payload: dict) -> str:
+    return json.dumps(jsonable(payload), allow_nan=False, separators=(",", ":"))
+
+
+def _error(error: Exception) -> dict:
+    return {
+        "ok": False,
+        "error": {
+            "type": type(error).__name__,
+            "message": str(error),
+            "arg": getattr(error, "arg", None),
+        },
+    }
+
+
+def _method(demo: str, method: str):
+    _validate.choice("demo", demo, DEMOS)
+    module = importlib.import_module(f"{__name__}.{demo}")
+    _validate.choice("method", method, module.METHODS)
+    return module.METHODS[method]
+
+
+def _parse(request_json: str) -> tuple[Any, dict]:
+    request = json.loads(request_json)
+    args = request.get("args") or {}
+    if not isinstance(args, dict):
+        raise _validate.ArgumentTypeError("args", "args must be an object of named arguments")
+    return _method(request["demo"], request["method"]), args
+
+
+def call(request_json: str) -> str:
+    """Run one demo method; the answer as a JSON string (see the module docstring)."""
+    try:
+        function, args = _parse(request_json)
+        return _dumps({"ok": True, "result": function(**args)})
+    except (ValueError, TypeError) as error:
+        return _dumps(_error(error))
+
+
+class Stream:
+    """A running generator, stepped in chunks by the worker."""
+
+    def __init__(self, frames: Iterator[dict] | None, error: dict | None = None):
+        self._frames = frames
+        self._error = error
+
+    def advance(self, max_frames: int = 1000, budget_ms: float = 30.0) -> str:
+        """Frames produced within the limits, as {"ok", "frames", "done"} JSON."""
+        if self._error is not None:
+            return _dumps({**self._error, "frames": [], "done": True})
+        frames: list[dict] = []
+        deadline = time.perf_counter() + budget_ms / 1000.0
+        done = False
+        try:
+            while len(frames) < max_frames and time.perf_counter() < deadline:
+                frames.append(next(self._frames))
+        except StopIteration:
+            done = True
+        except (ValueError, TypeError) as error:
+            return _dumps({**_error(error), "frames": frames, "done": True})
+        return _dumps({"ok": True, "frames": frames, "done": done})
+
+    def close(self) -> None:
+        if self._frames is not None:
+            self._frames.close()
+
+
+def start(request_json: str) -> Stream:
+    """Start a streaming method; bad arguments surface on the first `advance`."""
+    try:
+        function, args = _parse(request_json)
+        frames = function(**args)
+        # Generators check their arguments lazily; run to the first frame now so that a bad
+        # argument is reported at once, then hand that frame out first.
+        first = next(frames)
+
+        def chain():
+            yield first
+            yield from frames
+
+        return Stream(chain())
+    except StopIteration:
+        return Stream(iter(()))
+    except (ValueError, TypeError) as error:
+        return Stream(None, _error(error))

@@ -1,0 +1,105 @@
+"""The JSON entry points the page calls, including every kind of bad input the page can send."""
+
+import json
+
+import numpy as np
+import pytest
+
+from explainer_core import demos, toy
+
+
+def call(name, **args):
+    return json.loads(demos.call(json.dumps({"demo": "landscape", "method": name, "args": args})))
+
+
+def run(**args):
+    stream = demos.start(json.dumps({"demo": "landscape", "method": "train", "args": args}))
+    frames = []
+    while True:
+        out = json.loads(stream.advance(max_frames=100, budget_ms=1000))
+        frames += out["frames"]
+        if out["done"] or not out["ok"]:
+            return out, frames
+
+
+def test_evaluate_matches_the_core():
+    out = call("evaluate", a=1.25, b=-0.5, activation="sin", loss="mae")
+    assert out["ok"]
+    result = out["result"]
+    assert result["loss"] == toy.loss([[1.25, -0.5]], activation="sin", loss="mae")[0]
+    assert result["grad"] == toy.grad([[1.25, -0.5]], activation="sin", loss="mae")[0].tolist()
+    assert len(result["curve"]["x"]) == len(result["curve"]["y"])
+
+
+def test_setup_grid_is_row_major_over_b_then_a():
+    result = call("setup", activation="relu", loss="mse", grid=11)["result"]
+    n = len(result["a"])
+    i, j = 3, 8
+    expected = toy.loss([[result["a"][j], result["b"][i]]], activation="relu")[0]
+    assert result["loss"][i * n + j] == expected
+    assert result["minimum"]["loss"] <= min(result["loss"])
+
+
+@pytest.mark.parametrize("typed", ["-1", "0", "NaN", "1e9", "", "abc", "inf"])
+def test_bad_learning_rate_names_the_control(typed):
+    out = call("step", a=1, b=0, lr=typed)
+    assert not out["ok"]
+    assert out["error"]["arg"] == "learning rate"
+    assert "learning rate" in out["error"]["message"]
+
+
+def test_bad_step_size_and_neighbours_name_their_controls():
+    out = call("step", a=1, b=0, method="local_search", step_size="abc")
+    assert out["error"]["arg"] == "step size"
+    out = call("step", a=1, b=0, method="local_search", neighbours="2.5")
+    assert out["error"]["arg"] == "neighbours"
+
+
+def test_unknown_names_list_the_allowed_ones():
+    assert "allowed: tanh" in call("setup", activation="swish")["error"]["message"]
+    out = json.loads(demos.call(json.dumps({"demo": "nope", "method": "setup", "args": {}})))
+    assert out["error"]["arg"] == "demo"
+
+
+def test_gradient_training_lowers_the_loss_and_accounts_passes():
+    out, frames = run(a=-2, b=3, lr="0.5")
+    assert out["ok"] and out["done"]
+    assert frames[-1]["loss"] < 0.01 * frames[0]["loss"]
+    last = frames[-1]
+    assert last["forward_passes"] == 3 * last["step"] == last["backward_passes"]
+
+
+def test_local_search_training_lowers_the_loss_and_accounts_passes():
+    out, frames = run(a=-2, b=3, method="local_search", neighbours="6", step_size="0.5")
+    assert frames[-1]["loss"] < 0.05 * frames[0]["loss"]
+    assert frames[-1]["forward_passes"] == 6 * 3 * frames[-1]["step"]
+    assert all(f2["loss"] <= f1["loss"] for f1, f2 in zip(frames, frames[1:]))
+
+
+def test_divergence_stops_and_says_why():
+    out, frames = run(a=3, b=3, lr="100", activation="relu")
+    assert out["ok"] and out["done"]
+    assert "learning rate" in frames[-1]["reason"] and "too high" in frames[-1]["reason"]
+    assert len(frames) < 20
+
+
+def test_binary_step_gradient_descent_refuses_to_move_and_explains():
+    out, frames = run(a=1, b=1, activation="binary_step")
+    assert len(frames) == 1 and "exactly zero" in frames[0]["reason"]
+    step = call("step", a=1, b=1, activation="binary_step")["result"]
+    assert step["a"] == 1 and step["b"] == 1 and "exactly zero" in step["message"]
+
+
+def test_bad_training_argument_surfaces_on_first_advance():
+    out, frames = run(a=0, b=0, lr="-1")
+    assert not out["ok"] and out["error"]["arg"] == "learning rate" and frames == []
+
+
+def test_local_search_step_is_repeatable_from_seed_and_counter():
+    first = call("step", a=2, b=2, method="local_search", seed=3, counter=5)["result"]
+    again = call("step", a=2, b=2, method="local_search", seed=3, counter=5)["result"]
+    assert first == again
+
+
+def test_non_finite_values_become_null_not_invalid_json():
+    assert demos.jsonable({"x": np.array([1.0, np.nan, np.inf])}) == {"x": [1.0, None, None]}
