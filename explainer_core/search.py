@@ -1,0 +1,477 @@
+"""Optimizers that never compute a gradient: random search, hill climbing, evolution, ES, Metropolis.
+
+Every method is built by a function of its settings and returned as a `SearchMethod`, a small
+NamedTuple of pure functions in the style of evosax and pycma:
+
+    method = local_search(population=32, sigma=0.1)
+    state = method.init(theta, rng, loss=loss_of_theta)      # loss may be left at inf (unknown)
+    population, state = method.ask(state, rng)               # (method.batch, D)
+    state = method.tell(state, population, loss_fn(population))   # losses (method.batch,)
+    state.theta, state.loss                                  # current parameters and their loss
+
+`ask` draws every random number a generation needs (the noise and, for Metropolis, the uniform
+used to accept), so `tell` is deterministic and needs no generator. The losses of a population
+come from one vectorized call `loss_fn(population) -> (P,)`; nothing here loops over individuals.
+`run` drives any method and yields the same trajectory records as the gradient optimizers, with
+forward passes counted from the rows actually evaluated (P rows on N examples cost P * N).
+
+Methods (D parameters, P = population):
+
+* `random_search(scale)`: draw every parameter afresh, theta' ~ N(0, scale^2 I); keep the best
+  candidate if it is strictly better.  NNFS P.9 / chapter 6.
+* `tweak_and_keep(scale)`: theta' = theta + scale * eps; keep if strictly better.  NNFS P.9.
+* `local_search(population, sigma, decay, mutate, fraction, reset_after)`: the video's evolution.
+  Each round P children of the parent; "many" adds N(0, sigma^2) to each parameter with
+  probability `fraction`, "one" to exactly one random parameter, "all" to every parameter. The
+  best child replaces the parent if strictly better. The mutation scale ("learning rate")
+  shrinks by `decay` every round and resets to its first value after `reset_after` rounds without
+  improvement.
+* `genetic(population, sigma, parents, elitist, crossover)`: (mu, lambda) or elitist (mu + lambda)
+  truncation selection, uniform crossover of two random parents, Gaussian mutation.
+* `openai_es(population, sigma, optimizer)`: Salimans et al. 2017. Antithetic pairs eps, -eps,
+  centred-rank fitness shaping, pseudo-gradient g = 1/(P sigma) sum_i f_i eps_i handed to a
+  gradient optimizer (plain or Adam from `explainer_core.optim`).
+* `metropolis(sigma, beta)`: Whitelam, Selin, Park & Tamblyn, "Correspondence between
+  neuroevolution and gradient descent", Nat. Commun. 12, 6317 (2021). Mutate every weight,
+  x_i -> x_i + eps_i with eps_i ~ N(0, sigma^2), accept with min(1, exp(-beta dU)); beta = inf
+  accepts when the loss does not increase. See `explainer_core.correspondence` for why, averaged
+  over runs, this is gradient descent.
+
+Bad input raises ValueError/TypeError naming the argument. Memory is bounded: a population of
+`batch` rows times D parameters may hold at most `MAX_ELEMENTS` float64 numbers (128 MiB), so a
+browser tab refuses a too large request instead of freezing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Callable, Iterator, NamedTuple
+
+import numpy as np
+
+from . import _validate
+
+Array = np.ndarray
+
+MAX_POPULATION = 100_000
+"""Largest population any method accepts."""
+
+MAX_ELEMENTS = 2**24
+"""Memory budget: rows asked per generation times parameters, in float64 numbers (128 MiB)."""
+
+
+class SearchMethod(NamedTuple):
+    """A gradient-free optimizer as pure functions (evosax/pycma style).
+
+    init(theta (D,), rng, loss=inf) -> state
+    ask(state, rng) -> (population (batch, D), state)
+    tell(state, population (batch, D), losses (batch,)) -> state
+    """
+
+    name: str
+    settings: dict
+    batch: int
+    init: Callable[..., Any]
+    ask: Callable[..., tuple]
+    tell: Callable[..., Any]
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+def _population(value, name: str = "population", low: int = 1) -> int:
+    return _validate.integer_in_range(name, value, low, MAX_POPULATION)
+
+
+def _sigma(value, name: str = "sigma") -> float:
+    return _validate.positive(name, value)
+
+
+def _beta(value) -> float:
+    """beta in [0, inf]; inf is allowed (and means: accept if the loss does not increase)."""
+    if not isinstance(value, bool) and isinstance(value, (int, float, np.floating, str)):
+        try:
+            if float(value) == math.inf:
+                return math.inf
+        except ValueError:
+            pass
+    return _validate.number_in_range("beta", value, 0.0, math.inf)
+
+
+def _theta(theta, batch: int) -> Array:
+    theta = _validate.float_array("theta", theta, ndim=1)
+    if theta.size == 0:
+        raise _validate.ArgumentValueError(
+            "theta", "theta must have at least one parameter, got shape (0,)")
+    check_memory(batch, theta.size)
+    return theta.copy()
+
+
+def check_memory(rows: int, dimension: int, name: str = "population") -> None:
+    """Refuse `rows` x `dimension` float64 numbers above the documented budget `MAX_ELEMENTS`."""
+    if rows * dimension > MAX_ELEMENTS:
+        raise _validate.ArgumentValueError(
+            name,
+            f"{name} x parameters = {rows} x {dimension} = {rows * dimension:,} numbers exceeds "
+            f"the memory budget of {MAX_ELEMENTS:,} (128 MiB of float64); lower {name} or the "
+            "number of parameters"
+        )
+
+
+def _start_loss(loss) -> float:
+    """The loss of the starting point: a number, or inf when unknown (never NaN)."""
+    if loss is None:
+        return math.inf
+    value = float(loss)
+    return math.inf if math.isnan(value) else value
+
+
+def _clean(losses, batch: int) -> Array:
+    """Losses as (batch,) float64 with NaN replaced by +inf, so a diverged candidate never wins."""
+    losses = np.asarray(losses, dtype=np.float64).reshape(-1)
+    if losses.shape != (batch,):
+        raise ValueError(f"losses must have shape ({batch},), got {np.shape(losses)}")
+    return np.where(np.isnan(losses), np.inf, losses)
+
+
+# ---------------------------------------------------------------- keep-the-best family
+
+
+class KeepBestState(NamedTuple):
+    theta: Array  # (D,) best parameters so far
+    loss: float  # their loss
+    sigma: float  # current mutation scale
+    stale: int  # rounds since the last improvement
+    generation: int
+    improvements: int  # rounds whose best candidate replaced the parent
+
+
+def _keep_best(name: str, settings: dict, batch: int, sigma: float, propose, decay=1.0,
+               reset_after=None) -> SearchMethod:
+    """Shared skeleton: propose `batch` candidates, keep the best one if strictly better."""
+
+    def init(theta, rng=None, loss=math.inf) -> KeepBestState:
+        return KeepBestState(_theta(theta, batch), _start_loss(loss), sigma, 0, 0, 0)
+
+    def ask(state: KeepBestState, rng: np.random.Generator):
+        return propose(state, rng), state
+
+    def tell(state: KeepBestState, population, losses) -> KeepBestState:
+        losses = _clean(losses, batch)
+        best = int(np.argmin(losses))
+        improved = bool(losses[best] < state.loss)
+        theta = np.array(population[best], dtype=np.float64) if improved else state.theta
+        loss = float(losses[best]) if improved else state.loss
+        stale = 0 if improved else state.stale + 1
+        next_sigma = state.sigma * decay
+        if reset_after is not None and stale >= reset_after:
+            next_sigma, stale = sigma, 0
+        return KeepBestState(theta, loss, next_sigma, stale, state.generation + 1,
+                             state.improvements + int(improved))
+
+    return SearchMethod(name, settings, batch, init, ask, tell)
+
+
+def random_search(scale: float = 0.05, population: int = 1) -> SearchMethod:
+    """Pure random search: every round draw theta' ~ N(0, scale^2 I) afresh; keep it if better.
+
+    NNFS P.9 (chapter 6): "randomly select weights and biases, keep the best". Shapes: ask returns
+    (population, D). Fitness never uses the current parameters, so progress is pure luck.
+    """
+    scale = _validate.positive("scale", scale)
+    population = _population(population)
+
+    def propose(state, rng):
+        return scale * rng.standard_normal((population, state.theta.size))
+
+    settings = {"scale": scale, "population": population}
+    return _keep_best("random_search", settings, population, scale, propose)
+
+
+def tweak_and_keep(scale: float = 0.05, population: int = 1) -> SearchMethod:
+    """Hill climbing: theta' = theta + scale * eps, eps ~ N(0, I); keep theta' if strictly better.
+
+    NNFS P.9 (chapter 6): "adjust the best weights by a fraction of random values, revert if the
+    loss did not fall". Shapes: ask returns (population, D).
+    """
+    scale = _validate.positive("scale", scale)
+    population = _population(population)
+
+    def propose(state, rng):
+        return state.theta + scale * rng.standard_normal((population, state.theta.size))
+
+    settings = {"scale": scale, "population": population}
+    return _keep_best("tweak_and_keep", settings, population, scale, propose)
+
+
+MUTATIONS = ("many", "one", "all")
+
+
+def mutate(theta: Array, rows: int, sigma: float, rng: np.random.Generator, how: str = "many",
+           fraction: float = 0.1) -> Array:
+    """`rows` mutated copies of `theta` (D,) -> (rows, D).
+
+    "all": theta + sigma * eps. "many": each parameter gets N(0, sigma^2) independently with
+    probability `fraction`. "one": exactly one parameter per child, chosen uniformly.
+    """
+    dimension = theta.size
+    if how == "all":
+        return theta + sigma * rng.standard_normal((rows, dimension))
+    if how == "one":
+        children = np.repeat(theta[None, :], rows, axis=0)
+        index = rng.integers(0, dimension, size=rows)
+        children[np.arange(rows), index] += sigma * rng.standard_normal(rows)
+        return children
+    mask = rng.random((rows, dimension)) < fraction
+    return theta + np.where(mask, sigma * rng.standard_normal((rows, dimension)), 0.0)
+
+
+def local_search(
+    population: int,
+    sigma: float,
+    decay: float = 1.0,
+    mutate: str = "many",
+    fraction: float = 0.1,
+    reset_after: int | None = None,
+) -> SearchMethod:
+    """The video's evolution: P mutated children of one parent; the best replaces it if better.
+
+    Mutation scale ("learning rate") sigma_k = sigma * decay^k, back to sigma after `reset_after`
+    rounds without improvement (None: never). `mutate`: "many" (N(0, sigma^2) on a random subset,
+    each parameter with probability `fraction` in (0, 1]), "one" (a single random parameter) or
+    "all". Emergent Garden, "Gradient Descent vs Evolution | How Neural Networks Learn".
+    """
+    population = _population(population)
+    sigma = _sigma(sigma)
+    decay = _validate.number_in_range("decay", decay, 0.0, 1.0, low_open=True)
+    how = _validate.choice("mutate", mutate, MUTATIONS)
+    fraction = _validate.number_in_range("fraction", fraction, 0.0, 1.0, low_open=True)
+    if reset_after is not None:
+        reset_after = _validate.integer_in_range("reset_after", reset_after, 1, 10**9)
+
+    def propose(state, rng):
+        return _mutate(state.theta, population, state.sigma, rng, how, fraction)
+
+    settings = {"population": population, "sigma": sigma, "decay": decay, "mutate": how,
+                "fraction": fraction, "reset_after": reset_after}
+    return _keep_best("local_search", settings, population, sigma, propose, decay, reset_after)
+
+
+_mutate = mutate  # local_search's argument shadows the function's name
+
+
+# ---------------------------------------------------------------- genetic algorithm
+
+
+class GeneticState(NamedTuple):
+    theta: Array  # (D,) best parent
+    loss: float
+    parents: Array  # (mu, D)
+    parent_losses: Array  # (mu,)
+    generation: int
+
+
+def genetic(
+    population: int,
+    sigma: float,
+    parents: int | None = None,
+    elitist: bool = True,
+    crossover: bool = True,
+) -> SearchMethod:
+    """A genetic algorithm: (mu, lambda) or elitist (mu + lambda) selection with crossover.
+
+    Each child: two parents drawn uniformly from the mu best, uniform crossover (each parameter
+    from either parent with probability 1/2), then Gaussian mutation N(0, sigma^2) on every
+    parameter. Selection keeps the mu lowest losses among the children ((mu, lambda),
+    `elitist=False`) or among parents and children together ((mu + lambda)). Eiben & Smith,
+    "Introduction to Evolutionary Computing", ch. 4-5. lambda = `population`, mu = `parents`
+    (default population // 4, at least 1).
+    """
+    population = _population(population)
+    sigma = _sigma(sigma)
+    if parents is None:
+        parents = max(1, population // 4)
+    mu = _validate.integer_in_range("parents", parents, 1, population)
+    if not isinstance(elitist, (bool, np.bool_)):
+        raise _validate.ArgumentTypeError(
+            "elitist", f"elitist must be True or False, got {elitist!r}")
+    if not isinstance(crossover, (bool, np.bool_)):
+        raise _validate.ArgumentTypeError(
+            "crossover", f"crossover must be True or False, got {crossover!r}")
+
+    def init(theta, rng=None, loss=math.inf) -> GeneticState:
+        theta = _theta(theta, population + mu)
+        start = _start_loss(loss)
+        return GeneticState(theta, start, np.repeat(theta[None, :], mu, axis=0),
+                            np.full(mu, start), 0)
+
+    def ask(state: GeneticState, rng: np.random.Generator):
+        dimension = state.theta.size
+        first = state.parents[rng.integers(0, mu, size=population)]
+        if crossover:
+            second = state.parents[rng.integers(0, mu, size=population)]
+            children = np.where(rng.random((population, dimension)) < 0.5, first, second)
+        else:
+            children = first
+        return children + sigma * rng.standard_normal((population, dimension)), state
+
+    def tell(state: GeneticState, children, losses) -> GeneticState:
+        losses = _clean(losses, population)
+        children = np.asarray(children, dtype=np.float64)
+        if elitist:
+            pool = np.concatenate([state.parents, children])
+            pool_losses = np.concatenate([state.parent_losses, losses])
+        else:
+            pool, pool_losses = children, losses
+        keep = np.argsort(pool_losses, kind="stable")[:mu]
+        kept, kept_losses = pool[keep], pool_losses[keep]
+        return GeneticState(kept[0].copy(), float(kept_losses[0]), kept, kept_losses,
+                            state.generation + 1)
+
+    settings = {"population": population, "sigma": sigma, "parents": mu,
+                "elitist": bool(elitist), "crossover": bool(crossover)}
+    return SearchMethod("genetic", settings, population, init, ask, tell)
+
+
+# ---------------------------------------------------------------- OpenAI evolution strategy
+
+
+def centred_ranks(losses: Array) -> Array:
+    """Fitness shaping: ranks of `losses` (P,) mapped linearly onto [-0.5, 0.5], lowest -> -0.5.
+
+    Salimans et al. 2017, "Evolution Strategies as a Scalable Alternative to Reinforcement
+    Learning", sec. 2.2. Invariant to any increasing transformation of the loss.
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    count = losses.size
+    if count < 2:
+        return np.zeros(count)
+    ranks = np.empty(count)
+    ranks[np.argsort(losses, kind="stable")] = np.arange(count)
+    return ranks / (count - 1) - 0.5
+
+
+class ESState(NamedTuple):
+    theta: Array  # (D,) the last mean whose loss was evaluated
+    loss: float  # its loss
+    mean: Array  # (D,) the current mean, one optimizer step ahead of theta
+    noise: Array  # (P/2, D) the last half population of eps (antithetic partners are -eps)
+    opt_state: Any
+    generation: int
+    grad: Array  # (D,) the last pseudo-gradient
+
+
+def _optimizer_step(optimizer, theta, grad, opt_state):
+    """One step of a gradient optimizer from explainer_core.optim."""
+    return optimizer.step(theta, grad, opt_state)
+
+
+def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
+    """OpenAI-ES: antithetic Gaussian perturbations, centred ranks, pseudo-gradient to an optimizer.
+
+    With eps_j ~ N(0, I), j = 1..P/2, the population is mean +- sigma eps_j and
+        g = 1/(P sigma) * sum_i f_i eps_i,   f = centred_ranks(losses),
+    an estimate of the gradient of the Gaussian-smoothed loss E[U(mean + sigma eps)]. `optimizer`
+    (plain gradient descent or Adam from `explainer_core.optim`, an object with
+    `init(theta) -> state` and `step(theta, grad, state) -> (theta, state)`) turns g into the step.
+    Salimans, Ho, Chen, Sidor & Sutskever 2017.
+
+    `ask` returns population + 1 rows: the current mean first (so its loss is measured, honestly
+    counted, and reported as state.loss), then mean + sigma eps_j, then mean - sigma eps_j.
+    `population` must be even.
+    """
+    population = _population(population, low=2)
+    if population % 2:
+        raise _validate.ArgumentValueError(
+            "population", f"population must be even (antithetic pairs), got {population}")
+    sigma = _sigma(sigma)
+    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
+        raise _validate.ArgumentTypeError(
+            "optimizer", "optimizer must have init(theta) and step(theta, grad, state), "
+            f"like explainer_core.optim.sgd(...); got {optimizer!r}")
+    half = population // 2
+    batch = population + 1
+
+    def init(theta, rng=None, loss=math.inf) -> ESState:
+        theta = _theta(theta, batch)
+        return ESState(theta, _start_loss(loss), theta.copy(), np.zeros((half, theta.size)),
+                       optimizer.init(theta), 0, np.zeros(theta.size))
+
+    def ask(state: ESState, rng: np.random.Generator):
+        noise = rng.standard_normal((half, state.mean.size))
+        rows = np.concatenate([state.mean[None, :], state.mean + sigma * noise,
+                               state.mean - sigma * noise])
+        return rows, state._replace(noise=noise)
+
+    def tell(state: ESState, rows, losses) -> ESState:
+        losses = _clean(losses, batch)
+        shaped = centred_ranks(losses[1:])
+        # sum_i f_i eps_i with eps of the second half = -eps of the first half
+        grad = (shaped[:half] - shaped[half:]) @ state.noise / (population * sigma)
+        mean, opt_state = _optimizer_step(optimizer, state.mean, grad, state.opt_state)
+        return ESState(np.array(rows[0], dtype=np.float64), float(losses[0]),
+                       np.asarray(mean, dtype=np.float64), state.noise, opt_state,
+                       state.generation + 1, grad)
+
+    settings = {"population": population, "sigma": sigma,
+                "optimizer": getattr(optimizer, "name", type(optimizer).__name__)}
+    return SearchMethod("openai_es", settings, batch, init, ask, tell)
+
+
+# ---------------------------------------------------------------- Metropolis neuroevolution
+
+
+def metropolis_accept(delta: Array, beta: float, uniform: Array) -> Array:
+    """Metropolis acceptance of loss changes `delta` (any shape) with uniforms in [0, 1).
+
+    Accept with probability min(1, exp(-beta * delta)): with beta = inf, iff delta <= 0; with
+    finite beta, iff u < exp(-beta delta) (always when delta <= 0). A NaN delta is rejected.
+    """
+    delta = np.asarray(delta, dtype=np.float64)
+    if beta == math.inf:
+        return delta <= 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (delta <= 0.0) | (np.asarray(uniform) < np.exp(-beta * delta))
+
+
+class MetropolisState(NamedTuple):
+    theta: Array
+    loss: float
+    uniform: float  # drawn by ask, used by tell for the acceptance test
+    generation: int
+    accepted: int
+
+
+def metropolis(sigma: float, beta: float = math.inf) -> SearchMethod:
+    """Neuroevolution by conditioned stochastic mutation (Whitelam et al. 2021).
+
+    One step: x' = x + eps, eps_i ~ N(0, sigma^2) for every weight; accept with probability
+    min(1, exp(-beta (U(x') - U(x)))). beta = inf: accept iff the loss does not increase.
+    Averaged over runs, with sigma -> 0, this is normalised gradient descent with learning rate
+    alpha on the time axis t = alpha * lambda * steps, where sigma = sqrt(2 pi) lambda alpha
+    (beta = inf); or plain gradient descent with alpha = beta sigma^2 / 2 (finite beta).
+    Whitelam, Selin, Park & Tamblyn, Nat. Commun. 12, 6317 (2021), arXiv:2008.06643.
+    """
+    sigma = _sigma(sigma)
+    beta = _beta(beta)
+
+    def init(theta, rng=None, loss=math.inf) -> MetropolisState:
+        return MetropolisState(_theta(theta, 1), _start_loss(loss), 0.0, 0, 0)
+
+    def ask(state: MetropolisState, rng: np.random.Generator):
+        child = state.theta + sigma * rng.standard_normal((1, state.theta.size))
+        return child, state._replace(uniform=float(rng.random()))
+
+    def tell(state: MetropolisState, population, losses) -> MetropolisState:
+        new = float(_clean(losses, 1)[0])
+        delta = new - state.loss if math.isfinite(state.loss) else -math.inf
+        if new == math.inf:
+            delta = math.inf
+        ok = bool(metropolis_accept(delta, beta, state.uniform))
+        theta = np.array(population[0], dtype=np.float64) if ok else state.theta
+        return MetropolisState(theta, new if ok else state.loss, state.uniform,
+                               state.generation + 1, state.accepted + int(ok))
+
+    settings = {"sigma": sigma, "beta": beta}
+    return SearchMethod("metropolis", settings, 1, init, ask, tell)
