@@ -1,0 +1,316 @@
+"""Multilayer perceptrons on a flat parameter vector, forward on a batch or a whole population.
+
+A network with layer sizes `[n0, n1, ..., nL]` has, for each layer `l`, a weight matrix
+`W_l` of shape `(n_{l-1}, n_l)` and a bias `b_l` of shape `(n_l,)`. All of them live in one
+float64 vector `theta` of length `param_count(layer_sizes)`, stored layer by layer as
+`[W_1 (row-major), b_1, W_2, b_2, ...]`; `unravel` cuts it into views without copying.
+
+Forward pass on a batch `X` of shape `(N, n0)`:
+
+    a_0 = X,   z_l = a_{l-1} W_l + b_l,   a_l = f(z_l)   (f = output_activation for l = L)
+
+Backpropagation (Rumelhart, Hinton & Williams 1986), for the loss L(a_L):
+
+    delta_L = dL/da_L * f'(z_L)
+    dL/dW_l = a_{l-1}^T delta_l,   dL/db_l = sum over the batch of delta_l
+    delta_{l-1} = (delta_l W_l^T) * f'(z_{l-1})
+
+Evolution evaluates a population `thetas` of shape `(P, D)` in one call
+(`forward_population`), with batched matrix products and no Python loop over individuals.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from . import _validate, activations, losses
+
+Array = np.ndarray
+
+INITIALISATIONS = ("he", "xavier", "lecun", "normal", "uniform", "nnfs", "zeros")
+
+MAX_PARAMETERS = 50_000_000
+
+
+def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
+    """`layer_sizes` as a tuple of at least two whole numbers >= 1, else a ValueError."""
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(
+            f"layer_sizes must be a list of whole numbers like [2, 16, 1], got {layer_sizes!r}"
+        )
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}"
+        )
+    sizes = tuple(
+        _validate.integer_in_range(f"layer_sizes[{i}]", n, 1, 100_000)
+        for i, n in enumerate(layer_sizes)
+    )
+    count = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"layer_sizes {list(sizes)} give {count} parameters; at most {MAX_PARAMETERS} allowed"
+        )
+    return sizes
+
+
+def param_count(layer_sizes: Sequence[int]) -> int:
+    """Number of parameters D = sum over layers of (n_in + 1) * n_out."""
+    sizes = check_layer_sizes(layer_sizes)
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def _layout(sizes: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """(offset, n_in, n_out, end) of each layer's [W, b] block inside theta."""
+    out, offset = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        end = offset + (n_in + 1) * n_out
+        out.append((offset, n_in, n_out, end))
+        offset = end
+    return out
+
+
+def unravel(theta: Array, layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
+    """Views `[(W_1, b_1), ...]` into `theta`, `W_l` of shape (n_in, n_out), `b_l` of (n_out,).
+
+    Writing into a view writes into `theta` (when `theta` is already a float64 array).
+    """
+    sizes = check_layer_sizes(layer_sizes)
+    theta = check_theta(theta, sizes)
+    return _unravel(theta, sizes)
+
+
+def _unravel(theta: Array, sizes: tuple[int, ...]) -> list[tuple[Array, Array]]:
+    layers = []
+    for offset, n_in, n_out, end in _layout(sizes):
+        W = theta[..., offset : offset + n_in * n_out].reshape(theta.shape[:-1] + (n_in, n_out))
+        b = theta[..., offset + n_in * n_out : end]
+        layers.append((W, b))
+    return layers
+
+
+def unravel_population(thetas: Array, layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
+    """Views `[(W_1, b_1), ...]` with `W_l` of shape (P, n_in, n_out), `b_l` of (P, n_out)."""
+    sizes = check_layer_sizes(layer_sizes)
+    thetas = check_population(thetas, sizes)
+    return _unravel(thetas, sizes)
+
+
+def ravel(layers: Sequence[tuple[Array, Array]]) -> Array:
+    """Inverse of `unravel`: one flat float64 vector from `[(W, b), ...]`."""
+    parts = []
+    for W, b in layers:
+        parts.append(np.asarray(W, dtype=np.float64).ravel())
+        parts.append(np.asarray(b, dtype=np.float64).ravel())
+    return np.concatenate(parts)
+
+
+def init_params(
+    layer_sizes: Sequence[int],
+    rng: np.random.Generator,
+    scheme: str = "he",
+    scale: float | None = None,
+) -> Array:
+    """A fresh parameter vector theta of shape (D,); biases start at zero.
+
+    Weights of a layer with fan-in `n_in` and fan-out `n_out`:
+
+    - "he":     N(0, 2 / n_in)                (He et al. 2015, for ReLU)
+    - "xavier": U(-a, a), a = sqrt(6 / (n_in + n_out))   (Glorot & Bengio 2010, for tanh)
+    - "lecun":  N(0, 1 / n_in)                (LeCun et al. 1998)
+    - "normal": N(0, scale^2), scale = 1 unless given
+    - "uniform": U(-scale, scale), scale = 1 unless given
+    - "nnfs":   0.01 * N(0, 1)                 (NNFS, `0.01 * np.random.randn`)
+    - "zeros":  all zero
+    For "he", "xavier" and "lecun", `scale` (when given) multiplies the standard deviation.
+    """
+    sizes = check_layer_sizes(layer_sizes)
+    check_rng(rng)
+    _validate.choice("scheme", scheme, INITIALISATIONS)
+    if scale is not None:
+        scale = _validate.number_in_range("scale", scale, 0.0, 1e6)
+    theta = np.zeros(param_count(sizes))
+    for W, _ in _unravel(theta, sizes):
+        n_in, n_out = W.shape
+        factor = 1.0 if scale is None else scale
+        if scheme == "he":
+            W[...] = rng.standard_normal((n_in, n_out)) * (factor * math.sqrt(2.0 / n_in))
+        elif scheme == "xavier":
+            a = factor * math.sqrt(6.0 / (n_in + n_out))
+            W[...] = rng.uniform(-a, a, size=(n_in, n_out))
+        elif scheme == "lecun":
+            W[...] = rng.standard_normal((n_in, n_out)) * (factor * math.sqrt(1.0 / n_in))
+        elif scheme == "normal":
+            W[...] = rng.standard_normal((n_in, n_out)) * factor
+        elif scheme == "uniform":
+            W[...] = rng.uniform(-factor, factor, size=(n_in, n_out))
+        elif scheme == "nnfs":
+            W[...] = 0.01 * rng.standard_normal((n_in, n_out))
+    return theta
+
+
+def forward(
+    theta: Array,
+    layer_sizes: Sequence[int],
+    X: Array,
+    activation: str = "tanh",
+    output_activation: str = "identity",
+) -> Array:
+    """Network outputs of shape (N, n_out) for inputs X of shape (N, n_in)."""
+    sizes = check_layer_sizes(layer_sizes)
+    theta = check_theta(theta, sizes)
+    X = check_inputs(X, sizes)
+    hidden, output = activations.get(activation), _output_activation(output_activation)
+    a = X
+    layers = _unravel(theta, sizes)
+    for i, (W, b) in enumerate(layers):
+        a = (output if i == len(layers) - 1 else hidden).f(a @ W + b)
+    return a
+
+
+def forward_population(
+    thetas: Array,
+    layer_sizes: Sequence[int],
+    X: Array,
+    activation: str = "tanh",
+    output_activation: str = "identity",
+) -> Array:
+    """Outputs of shape (P, N, n_out) of P networks `thetas` (P, D) on the same X (N, n_in).
+
+    One batched matrix product per layer: (P, N, n_in) @ (P, n_in, n_out) -> (P, N, n_out).
+    """
+    sizes = check_layer_sizes(layer_sizes)
+    thetas = check_population(thetas, sizes)
+    X = check_inputs(X, sizes)
+    hidden, output = activations.get(activation), _output_activation(output_activation)
+    a = X
+    layers = _unravel(thetas, sizes)
+    for i, (W, b) in enumerate(layers):
+        # X (N, n_in) broadcasts against W (P, n_in, n_out) without copying it P times
+        a = (output if i == len(layers) - 1 else hidden).f(np.matmul(a, W) + b[:, None, :])
+    return a
+
+
+def loss_and_grad(
+    theta: Array,
+    layer_sizes: Sequence[int],
+    X: Array,
+    y: Array,
+    loss: str = "mse",
+    activation: str = "tanh",
+    output_activation: str = "identity",
+) -> tuple[float, Array]:
+    """Mean loss over the batch and its gradient dL/dtheta of shape (D,), by backprop.
+
+    For "softmax_cross_entropy" the network outputs are logits and `y` holds class indices
+    (N,) or one-hot rows (N, k); for "mse" and "mae", `y` has shape (N, n_out) or (N,).
+    """
+    sizes = check_layer_sizes(layer_sizes)
+    theta = check_theta(theta, sizes)
+    X = check_inputs(X, sizes)
+    loss_fn = losses.get(loss)
+    y = loss_fn.check_targets(y, X.shape[0], sizes[-1])
+    hidden, output = activations.get(activation), _output_activation(output_activation)
+    return backprop(theta, sizes, X, y, loss_fn, hidden, output)
+
+
+def backprop(
+    theta: Array,
+    sizes: tuple[int, ...],
+    X: Array,
+    y: Array,
+    loss_fn: "losses.Loss",
+    hidden: activations.Activation,
+    output: activations.Activation,
+) -> tuple[float, Array]:
+    """`loss_and_grad` on arguments already checked: the inner loop of training.
+
+    The formulas are those of the module docstring; the gradient is written straight into
+    one flat vector laid out like theta.
+    """
+    layers = _unravel(theta, sizes)
+    last = len(layers) - 1
+    inputs, pre, post = [], [], []  # a_{l-1}, z_l, a_l
+    a = X
+    for i, (W, b) in enumerate(layers):
+        act = output if i == last else hidden
+        z = a @ W + b
+        inputs.append(a)
+        a = act.f(z)
+        pre.append(z)
+        post.append(a)
+    value, dL_da = loss_fn.value_and_grad(a, y)
+
+    grad = np.empty_like(theta)
+    grad_layers = _unravel(grad, sizes)
+    delta = None
+    for i in range(last, -1, -1):
+        act = output if i == last else hidden
+        dL_da = dL_da if delta is None else delta @ layers[i + 1][0].T
+        delta = dL_da * activations.derivative(act, pre[i], post[i])
+        gW, gb = grad_layers[i]
+        np.matmul(inputs[i].T, delta, out=gW)
+        np.sum(delta, axis=0, out=gb)
+    return float(value), grad
+
+
+def predict_classes(theta: Array, layer_sizes: Sequence[int], X: Array, **kwargs) -> Array:
+    """Predicted class (argmax of the outputs) for each row of X, shape (N,)."""
+    return np.argmax(forward(theta, layer_sizes, X, **kwargs), axis=-1)
+
+
+# ---- argument checks -------------------------------------------------------------------------
+
+
+def _output_activation(name: str) -> activations.Activation:
+    if name not in activations.ACTIVATIONS:
+        _validate.choice("output_activation", name, activations.ACTIVATIONS)
+    return activations.ACTIVATIONS[name]
+
+
+def check_rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), got {rng!r}"
+        )
+    return rng
+
+
+def check_theta(theta, sizes: tuple[int, ...]) -> Array:
+    """theta as a float64 vector of length param_count(sizes), else a ValueError/TypeError."""
+    theta = _validate.float_array("theta", theta, ndim=1)
+    expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if theta.shape[0] != expected:
+        raise ValueError(
+            f"theta must have length {expected} for layer_sizes {list(sizes)}, "
+            f"got {theta.shape[0]}"
+        )
+    return theta
+
+
+def check_population(thetas, sizes: tuple[int, ...]) -> Array:
+    """thetas as a float64 array (P, D) with D = param_count(sizes)."""
+    thetas = _validate.float_array("thetas", thetas, ndim=2)
+    expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if thetas.shape[1] != expected or thetas.shape[0] < 1:
+        raise ValueError(
+            f"thetas must have shape (P, {expected}) with P >= 1 for layer_sizes {list(sizes)}, "
+            f"got {thetas.shape}"
+        )
+    return thetas
+
+
+def check_inputs(X, sizes: tuple[int, ...]) -> Array:
+    """X as a float64 array (N, n_in) without NaN; a 1-D X is read as N points of 1 input."""
+    X = _validate.float_array("X", X)
+    if X.ndim == 1 and sizes[0] == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != sizes[0] or X.shape[0] < 1:
+        raise ValueError(
+            f"X must have shape (N, {sizes[0]}) with N >= 1 for layer_sizes {list(sizes)}, "
+            f"got {X.shape}"
+        )
+    return X
