@@ -70,6 +70,17 @@ NPM_PACKAGES = [
         "sha512-ZmEIn5XJrQt7fSh2lwtSdXG/9uf3yIqZnvXFEwBJRppiBgrEWZcZbj6VK3xn8sNTFQ+sQDXW5sl/6kmbAW3s5A==",
         {"build/vega-embed.min.js": "vega/vega-embed.min.js"},
     ),
+    (
+        "katex",
+        "0.16.22",
+        "sha512-XCHRdUw4lf3SKBaJe4EvgqIuWwkPSo9XoeO8GjQW94Bp7TWv9hNhzZjZ+OH9yf1UmLygb7DIT5GSFQiyt16zYg==",
+        {
+            "dist/katex.min.js": "katex/katex.min.js",
+            "dist/katex.min.css": "katex/katex.min.css",
+            "dist/contrib/auto-render.min.js": "katex/contrib/auto-render.min.js",
+            "dist/fonts/": "katex/fonts/",  # a folder: every file under it
+        },
+    ),
 ]
 
 # numpy for Pyodide is not in the npm package. The official pyodide-lock.json gives its sha256;
@@ -122,13 +133,19 @@ def _fetch_npm(name: str, version: str, integrity: str, files: dict[str, str]) -
         tgz.unlink()
         raise SystemExit(f"[vendor] {name}@{version}: integrity mismatch\n  want {integrity}\n  got  {got}")
     with tarfile.open(tgz) as archive:
+        names = archive.getnames()
         for inner, dest in files.items():
-            member = archive.extractfile(f"package/{inner}")
-            if member is None:
+            if inner.endswith("/"):
+                pairs = [(n, dest + n[len(f"package/{inner}"):]) for n in names
+                         if n.startswith(f"package/{inner}") and not n.endswith("/")]
+            else:
+                pairs = [(f"package/{inner}", dest)]
+            if not pairs or pairs[0][0] not in names:
                 raise SystemExit(f"[vendor] {name}@{version} has no file {inner}")
-            target = VENDOR / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(member.read())
+            for member_name, target_name in pairs:
+                target = VENDOR / target_name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.extractfile(member_name).read())
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(integrity)
     log(f"{name}@{version}: integrity ok, {len(files)} file(s)")

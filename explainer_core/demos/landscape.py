@@ -171,7 +171,7 @@ def train(
     activation: str = "tanh",
     loss: str = "mse",
     max_steps="2000",
-    tolerance: float = 1e-10,
+    tolerance: float = 1e-12,
 ):
     """Walk downhill from (a, b); yields one frame per step.
 
@@ -205,11 +205,17 @@ def train(
             return
         stalled = stalled + 1 if value - new_value <= tolerance else 0
         value = new_value
+        if new_value < 1e-12:
+            yield {**frame, "done": True, "reason": f"Converged: the fit is exact (loss {new_value:.2g})."}
+            return
         if stalled >= (50 if method == "local_search" else 20):
             yield {**frame, "done": True, "reason": _stalled_message(method, new_value, stalled)}
             return
         if t == max_steps:
-            yield {**frame, "done": True, "reason": f"Stopped after {max_steps} steps."}
+            yield {**frame, "done": True, "reason": (
+                f"Stopped after {max_steps} steps at loss {new_value:.3g}"
+                + (", still falling: press Train again to go on." if stalled == 0 else ".")
+            )}
             return
         yield frame
 

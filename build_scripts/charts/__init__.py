@@ -1,0 +1,152 @@
+"""The chart library: Altair charts computed at build time from explainer_core.
+
+A chart is two functions, registered under one name:
+
+    def toy_landscape_data(activation="tanh", loss="mse") -> dict[str, list[dict]]:
+        ...  # call explainer_core, return named tables of tidy records
+
+    @register("toy_landscape", data=toy_landscape_data, alt="Heatmap of ...")
+    def toy_landscape(data: dict[str, list[dict]]) -> alt.Chart:
+        return alt.Chart(alt.NamedData("grid")).mark_rect()...
+
+The chart refers to its tables by name (`alt.NamedData(name)`); the build puts the records in the
+spec's top-level `datasets`, so a live demo can later replace them by name through the Vega view
+API and the live chart looks exactly like the static one. Options written on the directive line
+(`[[chart: toy_landscape activation=sin]]`) become keyword arguments of the data function.
+
+`render` caches by a hash of the two functions' source, the options, the shared style, the
+explainer_core sources and the library versions: an unchanged chart is never recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+MAX_BYTES = 300_000  # spec + data of one chart
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    name: str
+    data: Callable[..., dict[str, list[dict]]]
+    chart: Callable[[dict[str, list[dict]]], Any]
+    alt: str  # text alternative, also the fallback image's alt text
+
+
+CHARTS: dict[str, ChartDef] = {}
+
+
+def register(name: str, *, data: Callable[..., dict], alt: str):
+    """Decorator: add a chart function to the library under `name`."""
+
+    def wrap(chart_fn):
+        if name in CHARTS:
+            raise ValueError(f"chart {name!r} is registered twice")
+        CHARTS[name] = ChartDef(name, data, chart_fn, alt)
+        return chart_fn
+
+    return wrap
+
+
+def load_all() -> dict[str, ChartDef]:
+    """Import every module of this package, which registers its charts."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return CHARTS
+
+
+def _sources_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        h.update(path.relative_to(ROOT).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(name: str, options: dict[str, str]) -> str:
+    """What a chart's output depends on, hashed: its code, its options, its inputs' code."""
+    import altair
+    import vl_convert
+
+    definition = CHARTS[name]
+    h = hashlib.sha256()
+    for part in (
+        inspect.getsource(definition.data),
+        inspect.getsource(definition.chart),
+        definition.alt,
+        json.dumps(options, sort_keys=True),
+        (Path(__file__).parent / "_style.py").read_text(),
+        (Path(__file__).read_text()),
+        _sources_digest(ROOT / "explainer_core"),
+        altair.__version__,
+        vl_convert.__version__,
+    ):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Rendered:
+    name: str
+    key: str
+    spec: bytes  # Vega-Lite JSON with its datasets
+    fallback: bytes  # SVG, or PNG when the SVG would be large
+    fallback_ext: str
+    from_cache: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.spec)
+
+
+def render(name: str, options: dict[str, str], cache_dir: Path) -> Rendered:
+    """The chart's spec and static fallback, from the cache when nothing it depends on changed."""
+    key = cache_key(name, options)
+    cache_dir = Path(cache_dir)
+    spec_path = cache_dir / f"{name}-{key}.vl.json"
+    for ext in ("svg", "png"):
+        fallback_path = cache_dir / f"{name}-{key}.{ext}"
+        if spec_path.exists() and fallback_path.exists():
+            return Rendered(name, key, spec_path.read_bytes(), fallback_path.read_bytes(), ext, True)
+
+    spec = to_spec(name, options)
+    spec_bytes = json.dumps(spec, separators=(",", ":"), allow_nan=False).encode()
+    fallback, ext = fallback_image(spec)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    spec_path.write_bytes(spec_bytes)
+    (cache_dir / f"{name}-{key}.{ext}").write_bytes(fallback)
+    return Rendered(name, key, spec_bytes, fallback, ext, False)
+
+
+def to_spec(name: str, options: dict[str, str]) -> dict:
+    """Compute the data and build the Vega-Lite spec (no caching)."""
+    from . import _style
+
+    definition = CHARTS[name]
+    data = definition.data(**options)
+    chart = definition.chart(data)
+    spec = chart.to_dict()
+    spec.setdefault("datasets", {}).update(data)
+    spec["config"] = _style.merge_config(spec.get("config", {}))
+    spec.setdefault("description", definition.alt)
+    return spec
+
+
+def fallback_image(spec: dict) -> tuple[bytes, str]:
+    """An SVG of the chart, or a PNG when the SVG would be heavier than the spec limit allows."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4").encode()
+    if len(svg) <= MAX_BYTES:
+        return svg, "svg"
+    return vl_convert.vegalite_to_png(spec, vl_version="6.4", scale=1.5), "png"

@@ -1,0 +1,215 @@
+"""MkDocs hooks: one-line demo and chart directives, and the self-hosted browser runtime.
+
+In any page, a line of its own
+
+    [[demo: landscape]]
+    [[chart: toy_landscape activation=sin loss=mae]]
+
+becomes a live demo (Python in a Web Worker) or a chart rendered at build time. An unknown name
+is reported with the page and line, and fails `mkdocs build --strict`. Lines inside fenced code
+blocks are left alone, so the syntax can be shown in the docs.
+
+After the build, the site gets: the explainer_core wheel (named by its content hash), Pyodide
+and numpy's wasm wheel (hash-checked, see vendor.py), Vega and KaTeX, and the chart specs with
+their static fallbacks. By default nothing is loaded from another origin; setting
+`extra.explainer.pyodide_url` in mkdocs.yml points the worker at another Pyodide (e.g. a CDN).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from build_scripts import charts as chart_lib  # noqa: E402
+from build_scripts import vendor, wheel  # noqa: E402
+from explainer_core import demos as demo_lib  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.explainer")
+
+DIRECTIVE = re.compile(r"^\s*\[\[\s*(?P<kind>[a-z]+)\s*:\s*(?P<name>[^\s\]]*)(?P<opts>[^\]]*)\]\]\s*$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+OPTION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$")
+CHART_CACHE = ROOT / ".cache" / "charts"
+DEMO_JS = ROOT / "docs" / "js" / "demos"
+
+_build = {"wheel": None, "charts": {}, "stats": [], "started": 0.0}
+
+
+def _known_demos() -> list[str]:
+    return [name for name in demo_lib.DEMOS if (DEMO_JS / f"{name}.js").exists()]
+
+
+def on_config(config, **kwargs):
+    _build["started"] = time.perf_counter()
+    _build["charts"] = {}
+    _build["stats"] = []
+    chart_lib.load_all()
+    vendor.ensure()
+    name, data = wheel.build_wheel()
+    _build["wheel"] = (name, data)
+    return config
+
+
+def _prefix(page) -> str:
+    """Relative path from the page to the site root ('' or '../' repeated)."""
+    url = page.url or ""
+    return "../" * url.count("/")
+
+
+def _parse_options(text: str) -> tuple[dict[str, str], list[str]]:
+    options, bad = {}, []
+    for token in text.split():
+        match = OPTION.match(token)
+        if match:
+            options[match.group(1)] = match.group(2)
+        else:
+            bad.append(token)
+    return options, bad
+
+
+def _problem(page, lineno: int, message: str) -> str:
+    where = f"{page.file.src_uri}:{lineno}"
+    log.warning(f"{where}: {message}")
+    return f'\n!!! failure "Build error at {html.escape(where)}"\n    {html.escape(message)}\n'
+
+
+def _wheel_url(prefix: str) -> str:
+    import hashlib
+
+    name, data = _build["wheel"]
+    return f"{prefix}assets/wheels/{hashlib.sha256(data).hexdigest()[:12]}/{name}"
+
+
+def _demo_html(name: str, options: dict, prefix: str, config) -> str:
+    settings = (config.get("extra") or {}).get("explainer") or {}
+    pyodide_url = settings.get("pyodide_url") or f"{prefix}assets/vendor/pyodide/"
+    attrs = {
+        "class": "gde-demo",
+        "data-demo": name,
+        "data-state": "loading",
+        "data-options": json.dumps(options),
+        "data-pyodide": pyodide_url,
+        "data-wheel": _wheel_url(prefix),
+        "data-module": f"{prefix}js/demos/{name}.js",
+    }
+    attr_text = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+    return (
+        f"<div {attr_text}>\n"
+        '<div class="gde-demo__boot">\n'
+        '<p class="gde-demo__boot-label">Live demo: it runs Python in your browser and starts '
+        "when you scroll here.</p>\n"
+        '<progress class="gde-demo__progress" max="1" value="0"></progress>\n'
+        "</div>\n"
+        '<noscript><p class="gde-demo__noscript">This live demo needs JavaScript. The text and '
+        "charts on this page work without it.</p></noscript>\n"
+        "</div>\n"
+    )
+
+
+def _chart_html(name: str, options: dict, prefix: str) -> str:
+    rendered = chart_lib.render(name, options, CHART_CACHE)
+    base = f"{name}-{rendered.key}"
+    _build["charts"][base] = rendered
+    definition = chart_lib.CHARTS[name]
+    alt = html.escape(definition.alt, quote=True)
+    spec_url = f"{prefix}assets/charts/{base}.vl.json"
+    image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
+    return (
+        f'<figure class="gde-chart" data-chart="{name}" data-state="loading" '
+        f'data-spec="{spec_url}">\n'
+        f'<div class="gde-chart__view" role="img" aria-label="{alt}"></div>\n'
+        f'<noscript><img class="gde-chart__fallback" src="{image_url}" alt="{alt}"></noscript>\n'
+        "</figure>\n"
+    )
+
+
+def on_page_markdown(markdown: str, page, config, files, **kwargs):
+    prefix = _prefix(page)
+    out, fence = [], None
+    for lineno, line in enumerate(markdown.split("\n"), start=1):
+        fence_match = FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        match = DIRECTIVE.match(line) if fence is None else None
+        if not match:
+            out.append(line)
+            continue
+        kind, name = match.group("kind"), match.group("name")
+        options, bad = _parse_options(match.group("opts"))
+        if kind not in ("demo", "chart"):
+            out.append(_problem(page, lineno, f"unknown directive [[{kind}: ...]]; use [[demo: NAME]] or [[chart: NAME]]"))
+        elif bad:
+            out.append(_problem(page, lineno, f"cannot read option(s) {' '.join(bad)} of {kind} {name!r}; write key=value"))
+        elif kind == "demo":
+            known = _known_demos()
+            if name not in known:
+                out.append(_problem(page, lineno, f"unknown demo {name!r}; known demos: {', '.join(known)}"))
+            else:
+                out.append(_demo_html(name, options, prefix, config))
+        else:
+            if name not in chart_lib.CHARTS:
+                known = ", ".join(sorted(chart_lib.CHARTS))
+                out.append(_problem(page, lineno, f"unknown chart {name!r}; known charts: {known}"))
+                continue
+            try:
+                out.append(_chart_html(name, options, prefix))
+            except (TypeError, ValueError) as error:
+                out.append(_problem(page, lineno, f"chart {name!r} failed with options {options}: {error}"))
+    return "\n".join(out)
+
+
+def _copy_tree(source: Path, dest: Path) -> None:
+    """Copy files whose size or age differ (the runtime is ~15 MB; most rebuilds copy nothing)."""
+    for path in source.rglob("*"):
+        if path.is_dir():
+            continue
+        target = dest / path.relative_to(source)
+        stat = path.stat()
+        if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime >= stat.st_mtime:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
+def on_post_build(config, **kwargs):
+    site = Path(config["site_dir"])
+    for folder in ("pyodide", "vega", "katex"):
+        _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder)
+    name, data = _build["wheel"]
+    wheel_path = site / _wheel_url("")
+    wheel_path.parent.mkdir(parents=True, exist_ok=True)
+    wheel_path.write_bytes(data)
+
+    chart_dir = site / "assets" / "charts"
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    fresh = 0
+    for base, rendered in sorted(_build["charts"].items()):
+        (chart_dir / f"{base}.vl.json").write_bytes(rendered.spec)
+        (chart_dir / f"{base}.{rendered.fallback_ext}").write_bytes(rendered.fallback)
+        fresh += not rendered.from_cache
+        state = "cached" if rendered.from_cache else "rendered"
+        log.info(f"chart {base}: spec+data {rendered.size / 1000:.1f} kB, "
+                 f"fallback {rendered.fallback_ext} {len(rendered.fallback) / 1000:.1f} kB ({state})")
+        if rendered.size > chart_lib.MAX_BYTES:
+            log.warning(f"chart {base}: spec+data is {rendered.size / 1000:.0f} kB, over the "
+                        f"{chart_lib.MAX_BYTES / 1000:.0f} kB limit; thin its data")
+    elapsed = time.perf_counter() - _build["started"]
+    log.info(f"explainer: {len(_build['charts'])} chart(s), {fresh} rendered, "
+             f"{len(_build['charts']) - fresh} from cache; wheel {name} ({len(data) / 1000:.1f} kB); "
+             f"build {elapsed:.2f} s")

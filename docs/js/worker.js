@@ -1,0 +1,106 @@
+// The Python worker: Pyodide + numpy + explainer_core, off the page's main thread.
+//
+// Protocol (page -> worker):
+//   {boot: {pyodideURL, wheelURL}}                 start Python (posts progress, then ready)
+//   {id, demo, method, args}                       one call   -> {id, ok, result} | {id, ok: false, error}
+//   {id, demo, method, args, stream: {chunkFrames, intervalMs}}
+//                                                  a run      -> {id, ok, frames, done} chunks
+//   {cancel: id}                                   stop a run -> its last chunk has cancelled: true
+// All numerics happen in Python (explainer_core.demos); this file only moves JSON.
+
+let pyodide = null;
+let demos = null;
+const cancelled = new Set();
+
+function progress(fraction, label) {
+  postMessage({ progress: { fraction, label } });
+}
+
+async function boot({ pyodideURL, wheelURL }) {
+  const t0 = performance.now();
+  try {
+    progress(0.05, "Starting Python (Pyodide)…");
+    importScripts(pyodideURL + "pyodide.js");
+    pyodide = await loadPyodide({ indexURL: pyodideURL });
+    const tPyodide = performance.now();
+    progress(0.6, "Loading numpy…");
+    await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+    const tNumpy = performance.now();
+    progress(0.85, "Loading explainer_core…");
+    await pyodide.loadPackage(wheelURL, { messageCallback: () => {} });
+    demos = pyodide.pyimport("explainer_core.demos");
+    progress(1, "Ready");
+    postMessage({
+      ready: true,
+      timings: {
+        pyodide: tPyodide - t0,
+        numpy: tNumpy - tPyodide,
+        explainer_core: performance.now() - tNumpy,
+        total: performance.now() - t0,
+      },
+    });
+  } catch (error) {
+    postMessage({ bootError: String(error && error.message ? error.message : error).split("\n")[0] });
+  }
+}
+
+function request(message) {
+  return JSON.stringify({ demo: message.demo, method: message.method, args: message.args || {} });
+}
+
+function handleCall(message) {
+  let answer;
+  try {
+    answer = JSON.parse(demos.call(request(message)));
+  } catch (error) {
+    answer = { ok: false, error: { type: "InternalError", message: internalMessage(error) } };
+  }
+  postMessage({ id: message.id, ...answer });
+}
+
+function internalMessage(error) {
+  console.error(error);
+  return "Something went wrong inside Python; the details are in the browser console.";
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function handleStream(message) {
+  const { id } = message;
+  const { chunkFrames = 1000, intervalMs = 0 } = message.stream;
+  let run;
+  try {
+    run = demos.start(request(message));
+    for (;;) {
+      // Yield to the event loop so that a {cancel} message can arrive between chunks.
+      await pause(intervalMs);
+      if (cancelled.has(id)) {
+        cancelled.delete(id);
+        postMessage({ id, ok: true, frames: [], done: true, cancelled: true });
+        return;
+      }
+      const chunk = JSON.parse(run.advance(chunkFrames, 30));
+      postMessage({ id, ...chunk });
+      if (chunk.done || chunk.ok === false) return;
+    }
+  } catch (error) {
+    postMessage({ id, ok: false, frames: [], done: true, error: { type: "InternalError", message: internalMessage(error) } });
+  } finally {
+    if (run) {
+      run.close();
+      run.destroy();
+    }
+  }
+}
+
+self.onmessage = ({ data }) => {
+  if (data.boot) return boot(data.boot);
+  if (data.cancel !== undefined) return cancelled.add(data.cancel);
+  if (!demos) {
+    postMessage({ id: data.id, ok: false, error: { type: "NotReady", message: "Python is still loading" } });
+  } else if (data.stream) {
+    handleStream(data);
+  } else {
+    handleCall(data);
+  }
+};
