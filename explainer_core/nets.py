@@ -38,11 +38,11 @@ MAX_PARAMETERS = 50_000_000
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """`layer_sizes` as a tuple of at least two whole numbers >= 1, else a ValueError."""
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise TypeError(
+        raise _validate.ArgumentTypeError("layer_sizes",
             f"layer_sizes must be a list of whole numbers like [2, 16, 1], got {layer_sizes!r}"
         )
     if len(layer_sizes) < 2:
-        raise ValueError(
+        raise _validate.ArgumentValueError("layer_sizes",
             f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}"
         )
     sizes = tuple(
@@ -51,7 +51,7 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     )
     count = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if count > MAX_PARAMETERS:
-        raise ValueError(
+        raise _validate.ArgumentValueError("layer_sizes",
             f"layer_sizes {list(sizes)} give {count} parameters; at most {MAX_PARAMETERS} allowed"
         )
     return sizes
@@ -231,6 +231,20 @@ def backprop(
     The formulas are those of the module docstring; the gradient is written straight into
     one flat vector laid out like theta.
     """
+    value, grad, _ = backprop_with_outputs(theta, sizes, X, y, loss_fn, hidden, output)
+    return value, grad
+
+
+def backprop_with_outputs(
+    theta: Array,
+    sizes: tuple[int, ...],
+    X: Array,
+    y: Array,
+    loss_fn: "losses.Loss",
+    hidden: activations.Activation,
+    output: activations.Activation,
+) -> tuple[float, Array, Array]:
+    """`backprop`, also returning the network outputs a_L (N, n_out) of the forward pass."""
     layers = _unravel(theta, sizes)
     last = len(layers) - 1
     inputs, pre, post = [], [], []  # a_{l-1}, z_l, a_l
@@ -254,7 +268,7 @@ def backprop(
         gW, gb = grad_layers[i]
         np.matmul(inputs[i].T, delta, out=gW)
         np.sum(delta, axis=0, out=gb)
-    return float(value), grad
+    return float(value), grad, post[-1]
 
 
 def predict_classes(theta: Array, layer_sizes: Sequence[int], X: Array, **kwargs) -> Array:
@@ -272,9 +286,11 @@ def _output_activation(name: str) -> activations.Activation:
 
 
 def check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), got {rng!r}"
+    """A Generator, or a legacy RandomState (which replays the NNFS book's `np.random.randn`)."""
+    if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        raise _validate.ArgumentTypeError(
+            "rng", "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
+            f"or a numpy.random.RandomState, got {rng!r}"
         )
     return rng
 
@@ -284,7 +300,7 @@ def check_theta(theta, sizes: tuple[int, ...]) -> Array:
     theta = _validate.float_array("theta", theta, ndim=1)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if theta.shape[0] != expected:
-        raise ValueError(
+        raise _validate.ArgumentValueError("theta",
             f"theta must have length {expected} for layer_sizes {list(sizes)}, "
             f"got {theta.shape[0]}"
         )
@@ -296,7 +312,7 @@ def check_population(thetas, sizes: tuple[int, ...]) -> Array:
     thetas = _validate.float_array("thetas", thetas, ndim=2)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if thetas.shape[1] != expected or thetas.shape[0] < 1:
-        raise ValueError(
+        raise _validate.ArgumentValueError("thetas",
             f"thetas must have shape (P, {expected}) with P >= 1 for layer_sizes {list(sizes)}, "
             f"got {thetas.shape}"
         )
@@ -309,7 +325,7 @@ def check_inputs(X, sizes: tuple[int, ...]) -> Array:
     if X.ndim == 1 and sizes[0] == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != sizes[0] or X.shape[0] < 1:
-        raise ValueError(
+        raise _validate.ArgumentValueError("X",
             f"X must have shape (N, {sizes[0]}) with N >= 1 for layer_sizes {list(sizes)}, "
             f"got {X.shape}"
         )
