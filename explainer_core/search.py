@@ -475,3 +475,106 @@ def metropolis(sigma: float, beta: float = math.inf) -> SearchMethod:
 
     settings = {"sigma": sigma, "beta": beta}
     return SearchMethod("metropolis", settings, 1, init, ask, tell)
+
+
+# ---------------------------------------------------------------- the driver
+
+
+def run(
+    method: SearchMethod,
+    task,
+    theta,
+    rng: np.random.Generator,
+    *,
+    generations: int,
+    record_every: int = 1,
+    theta_dims: int = 8,
+    max_forward_passes: int | None = None,
+    examples: int = 1,
+) -> Iterator[dict]:
+    """Yield trajectory records of `generations` rounds of ask/tell, starting from `theta`.
+
+    `task` is a `train.Task` (its `population_loss` gives the losses of a whole population in
+    one call, its `n_examples` the price of one row) or a plain callable `loss_fn((P, D)) ->
+    (P,)`, for which one row costs `examples` forward passes (1 for a function of theta).
+    Records are `train.make_record` dicts, like the gradient methods': step = generations done,
+    forward_passes = rows evaluated x examples, counted as they are evaluated (the starting
+    point's evaluation included), backward_passes = 0. They come at generation 0, every
+    `record_every` generations and at the last one. With `max_forward_passes`, no generation
+    is started that would exceed that budget, so methods can be raced on equal compute.
+    """
+    from . import train
+
+    if not isinstance(method, SearchMethod):
+        raise _validate.ArgumentTypeError(
+            "method", f"method must come from explainer_core.search (local_search(...), ...), "
+                      f"got {method!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise _validate.ArgumentTypeError(
+            "rng", f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), "
+                   f"got {rng!r}")
+    if isinstance(task, train.Task):
+        population_loss, price, evaluate = task.population_loss, task.n_examples, task.evaluate
+    elif callable(task):
+        population_loss = lambda thetas, rows=None: task(thetas)  # noqa: E731
+        price = _validate.integer_in_range("examples", examples, 1, 10**9)
+        evaluate = None
+    else:
+        raise _validate.ArgumentTypeError(
+            "task", f"task must be a train.Task or a population loss function, got {task!r}")
+    theta = _validate.float_array("theta", theta, ndim=1)
+    generations = _validate.integer_in_range("generations", generations, 0, train.MAX_STEPS)
+    record_every = _validate.integer_in_range("record_every", record_every, 1, train.MAX_STEPS)
+    theta_dims = min(_validate.integer_in_range("theta_dims", theta_dims, 0, 10**9), theta.size)
+    if max_forward_passes is not None:
+        max_forward_passes = _validate.integer_in_range(
+            "max_forward_passes", max_forward_passes, 1, 10**18)
+    check_memory(method.batch, theta.size)
+    return _run(method, population_loss, price, evaluate, theta, rng, generations, record_every,
+                theta_dims, max_forward_passes, train.make_record)
+
+
+def _losses(population_loss, population: Array) -> Array:
+    values = np.asarray(population_loss(population), dtype=np.float64)
+    if values.shape != (population.shape[0],):
+        raise ValueError(f"the loss function must map (P, D) to (P,); got shape {values.shape} "
+                         f"for P = {population.shape[0]}")
+    return values
+
+
+def _run(method, population_loss, price, evaluate, theta, rng, generations, record_every,
+         theta_dims, budget, make_record):
+    started, elapsed = time.perf_counter(), 0.0
+    forward = price
+    start_loss = float(_losses(population_loss, theta[None, :])[0])
+    state = method.init(theta, rng, loss=start_loss)
+
+    def record(generation):
+        nonlocal started, elapsed
+        elapsed += time.perf_counter() - started
+        accuracy = None if evaluate is None else evaluate(state.theta)[1]
+        extra = {"sigma": float(state.sigma)} if hasattr(state, "sigma") else {}
+        out = make_record(method.name, generation, state.loss, forward, 0, elapsed, state.theta,
+                          theta_dims, accuracy, population=method.batch, **extra)
+        started = time.perf_counter()
+        return out
+
+    yield record(0)
+    if not math.isfinite(start_loss):
+        return  # a diverged start: the record says so and the run stops, as in train.run
+    for generation in range(1, generations + 1):
+        cost = method.batch * price
+        if budget is not None and forward + cost > budget:
+            if (generation - 1) % record_every:
+                yield record(generation - 1)
+            return
+        population, state = method.ask(state, rng)
+        losses = _losses(population_loss, population)
+        forward += cost
+        state = method.tell(state, population, losses)
+        if generation % record_every == 0 or generation == generations:
+            yield record(generation)
+        elif not math.isfinite(state.loss):
+            yield record(generation)
+        if not math.isfinite(state.loss):
+            return
