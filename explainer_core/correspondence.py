@@ -1,0 +1,236 @@
+"""Neuroevolution, averaged over runs, is gradient descent (Whitelam et al. 2021).
+
+Whitelam, Selin, Park & Tamblyn, "Correspondence between neuroevolution and gradient descent",
+Nat. Commun. 12, 6317 (2021), arXiv:2008.06643.
+
+The algorithm (`search.metropolis`): mutate every weight, x -> x + eps, eps ~ N(0, sigma^2 I),
+accept with probability min(1, exp(-beta dU)), dU = U(x + eps) - U(x).
+
+Derivation of the mean step. For small sigma, dU = eps . g + O(sigma^2) with g = grad U(x).
+Split eps = sigma z g_hat + eps_perp, z ~ N(0, 1), g_hat = g / |g|, eps_perp independent of z and
+of mean zero. The acceptance depends on z only, so eps_perp averages out and
+
+    E[dx] = sigma g_hat E[z a(b z)],   a(s) = min(1, exp(-s)),   b = beta sigma |g|.
+
+With phi, Phi the standard normal density and distribution:
+
+    E[z a(b z)] = E[z; z <= 0] + E[z exp(-b z); z > 0]
+                = -phi(0) + exp(b^2/2) (phi(b) - b Phi(-b))      (complete the square)
+                = -b exp(b^2/2) Phi(-b)                           (exp(b^2/2) phi(b) = phi(0)).
+
+So, exactly for a locally linear loss, E[dx] = -sigma b exp(b^2/2) Phi(-b) g_hat (`mean_step`).
+Two limits:
+
+* beta = inf (b -> inf, Phi(-b) ~ phi(b) / b): E[dx] = -(sigma / sqrt(2 pi)) g / |g|, a step of
+  normalised gradient descent. Written as gradient descent with learning rate alpha and a number
+  lambda of descent steps per mutation, sigma / sqrt(2 pi) = lambda alpha, i.e.
+  sigma = sqrt(2 pi) lambda alpha, and n mutations cover the time t = alpha lambda n of the flow
+  dx/dt = -g / |g|, on which descent at rate alpha takes t / alpha steps.
+* finite beta, b -> 0 (Phi(0) = 1/2): E[dx] = -(beta sigma^2 / 2) g, a step of plain gradient
+  descent with learning rate alpha = beta sigma^2 / 2, time t = alpha n.
+
+Around the mean each step adds noise of variance ~ sigma^2 per weight: neuroevolution is
+gradient descent plus Gaussian white noise. Averaging R independent runs divides the noise's
+variance by R; the neglected O(sigma^2) terms vanish as sigma -> 0. Hence the measured distance
+
+    Delta(t) = 1/D |<x>_R(t) - x_GD(t)|^2
+
+between the run-averaged parameters and gradient descent shrinks as sigma shrinks and as R
+grows, which is what `neuroevolution_vs_gradient_descent` returns and the tests check.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import _validate, datasets, nets, optim, search
+
+Array = np.ndarray
+
+
+def mean_step(sigma: float, beta: float, grad_norm: float) -> float:
+    """Expected move along -grad U per mutation for a locally linear loss (see the docstring).
+
+    sigma * b * exp(b^2/2) * Phi(-b), b = beta * sigma * |grad U|; sigma / sqrt(2 pi) when
+    beta = inf, ~ beta sigma^2 |grad U| / 2 when b is small.
+    """
+    sigma = search._sigma(sigma)
+    beta = search._beta(beta)
+    grad_norm = _validate.number_in_range("grad_norm", grad_norm, 0.0)
+    b = beta * sigma * grad_norm
+    if b == math.inf:
+        return sigma / math.sqrt(2.0 * math.pi)
+    if b < 30.0:
+        return sigma * b * math.exp(0.5 * b * b) * 0.5 * math.erfc(b / math.sqrt(2.0))
+    # exp(b^2/2) Phi(-b) = phi(0)/b (1 - 1/b^2 + 3/b^4 - 15/b^6 + ...), the asymptotic series
+    inv = 1.0 / (b * b)
+    return sigma / math.sqrt(2.0 * math.pi) * (1.0 - inv + 3.0 * inv**2 - 15.0 * inv**3)
+
+
+def time_per_mutation(sigma: float, beta: float) -> float:
+    """Gradient-flow time one mutation stands for: sigma/sqrt(2 pi) (beta = inf), else beta sigma^2/2."""
+    sigma = search._sigma(sigma)
+    beta = search._beta(beta)
+    return sigma / math.sqrt(2.0 * math.pi) if beta == math.inf else beta * sigma * sigma / 2.0
+
+
+def metropolis_runs(
+    loss_fn: Callable[[Array], Array],
+    theta0,
+    sigma: float,
+    beta: float,
+    runs: int,
+    steps: int,
+    rng: np.random.Generator,
+    record_steps: Sequence[int],
+) -> Array:
+    """R independent Metropolis runs from theta0, advanced together: one loss call per step.
+
+    Row r of the population is run r, so `loss_fn` ((R, D) -> (R,)) sees all runs at once.
+    Returns the parameters of every run at each step in `record_steps`: (len(record_steps), R, D).
+    The acceptance rule is `search.metropolis_accept`, the same as `search.metropolis`.
+    """
+    sigma = search._sigma(sigma)
+    beta = search._beta(beta)
+    runs = search._population(runs, "runs")
+    steps = _validate.integer_in_range("steps", steps, 0, 10**8)
+    theta0 = _validate.float_array("theta0", theta0, ndim=1)
+    search.check_memory(runs * (len(record_steps) + 2), theta0.size, "runs")
+    wanted = sorted(set(int(s) for s in record_steps))
+    if wanted and (wanted[0] < 0 or wanted[-1] > steps):
+        raise ValueError(f"record_steps must lie in [0, {steps}], got {wanted[0]}..{wanted[-1]}")
+    x = np.repeat(theta0[None, :], runs, axis=0)
+    u = np.asarray(loss_fn(x), dtype=np.float64)
+    out = np.empty((len(wanted), runs, theta0.size))
+    slot = 0
+    for step in range(steps + 1):
+        if slot < len(wanted) and wanted[slot] == step:
+            out[slot] = x
+            slot += 1
+        if step == steps:
+            break
+        proposal = x + sigma * rng.standard_normal(x.shape)
+        uniform = rng.random(runs)
+        new = np.asarray(loss_fn(proposal), dtype=np.float64)
+        accept = search.metropolis_accept(np.where(np.isnan(new), np.inf, new) - u, beta, uniform)
+        x = np.where(accept[:, None], proposal, x)
+        u = np.where(accept, new, u)
+    index = [wanted.index(int(s)) for s in record_steps]
+    return out[index]
+
+
+def gradient_descent_path(grad_fn: Callable[[Array], Array], theta0, optimizer, steps: int,
+                          record_steps: Sequence[int]) -> Array:
+    """Parameters of gradient descent with `optimizer` (explainer_core.optim) at `record_steps`.
+
+    grad_fn(theta (D,)) -> (D,). Returns (len(record_steps), D).
+    """
+    theta = _validate.float_array("theta0", theta0, ndim=1).copy()
+    wanted = {int(s) for s in record_steps}
+    state = optimizer.init(theta)
+    seen = {}
+    for step in range(int(steps) + 1):
+        if step in wanted:
+            seen[step] = theta.copy()
+        if step == steps:
+            break
+        theta, state = optimizer.step(theta, grad_fn(theta), state)
+    return np.stack([seen[int(s)] for s in record_steps])
+
+
+def sine_task(points: int = 64, hidden: int = 30):
+    """The paper's kind of toy problem: a 1-hidden-30-1 tanh network fitting sin(2 pi x) on [0, 1).
+
+    Returns (layer_sizes, X (N, 1), y (N, 1)); the data come from `datasets.sine_data`.
+    """
+    points = _validate.integer_in_range("points", points, 2, 100_000)
+    hidden = _validate.integer_in_range("hidden", hidden, 1, 10_000)
+    X, y = datasets.sine_data(points)
+    X = np.asarray(X, dtype=np.float64).reshape(points, 1)
+    y = np.asarray(y, dtype=np.float64).reshape(points, 1)
+    return (1, hidden, 1), X, y
+
+
+def neuroevolution_vs_gradient_descent(
+    sigmas: Sequence[float] = (0.02, 0.005),
+    runs: Sequence[int] = (10, 100),
+    beta: float = math.inf,
+    alpha: float | None = None,
+    t_max: float = 0.5,
+    samples: int = 6,
+    points: int = 64,
+    hidden: int = 30,
+    seed: int = 0,
+) -> list[dict]:
+    """Delta(t) = 1/D |<x>_R(t) - x_GD(t)|^2 for each sigma and R, as tidy records.
+
+    beta = inf: the reference is normalised gradient descent at learning rate `alpha`, by default
+    the smallest sigma / sqrt(2 pi), so that each mutation stands for lambda = sigma /
+    (sqrt(2 pi) alpha) >= 1 descent steps (module docstring); time t = alpha lambda n after n
+    mutations, t = alpha m after m descent steps. Finite beta: plain gradient descent with alpha = beta sigma^2 / 2 for
+    each sigma, one descent step per mutation.
+    Every run and the descent start from the same theta0 (Xavier initialisation, `seed`); the
+    averages over R runs use the first R of max(runs) runs, so the R's are nested.
+    Records: sigma, beta, runs, lambda, alpha, t, mutations n and gd_steps m (rounded to whole
+    steps; t_evolution = n alpha lambda and t_descent = m alpha are the exact times), delta, and
+    gd_moved = 1/D |x_GD(t) - x_GD(0)|^2 (the scale Delta is small against).
+    """
+    beta = search._beta(beta)
+    sigmas = [search._sigma(s, "sigmas") for s in sigmas]
+    runs = [search._population(r, "runs") for r in runs]
+    if not sigmas or not runs:
+        raise ValueError("sigmas and runs must each hold at least one value")
+    t_max = _validate.positive("t_max", t_max)
+    samples = _validate.integer_in_range("samples", samples, 2, 1000)
+    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    sizes, X, y = sine_task(points, hidden)
+    theta0 = nets.init_params(sizes, rng, scheme="xavier")
+    population_loss = _population_mse(sizes, X, y)
+
+    def grad_fn(theta):
+        return nets.loss_and_grad(theta, sizes, X, y, loss="mse", activation="tanh")[1]
+
+    times = np.linspace(0.0, t_max, samples)
+    records: list[dict] = []
+    infinite = beta == math.inf
+    if infinite:
+        alpha = min(sigmas) / math.sqrt(2.0 * math.pi) if alpha is None else alpha
+        alpha = _validate.positive("alpha", alpha)
+        gd_steps = np.rint(times / alpha).astype(int)
+        gd = gradient_descent_path(grad_fn, theta0, optim.normalized_gd(alpha), int(gd_steps[-1]),
+                                   gd_steps)
+    for sigma in sigmas:
+        tau = time_per_mutation(sigma, beta)
+        if not infinite:
+            alpha = tau
+            gd_steps = np.rint(times / alpha).astype(int)
+            gd = gradient_descent_path(grad_fn, theta0, optim.sgd(alpha), int(gd_steps[-1]),
+                                       gd_steps)
+        ne_steps = np.rint(times / tau).astype(int)
+        chains = metropolis_runs(population_loss, theta0, sigma, beta, max(runs),
+                                 int(ne_steps[-1]), rng, ne_steps)
+        for r in runs:
+            mean = chains[:, :r, :].mean(axis=1)
+            delta = np.mean((mean - gd) ** 2, axis=1)
+            moved = np.mean((gd - theta0) ** 2, axis=1)
+            for k, t in enumerate(times):
+                records.append({
+                    "sigma": sigma, "beta": beta if not infinite else "inf", "runs": r,
+                    "lambda": tau / alpha, "alpha": alpha, "t": float(t),
+                    "mutations": int(ne_steps[k]), "gd_steps": int(gd_steps[k]),
+                    "t_evolution": float(ne_steps[k] * tau), "t_descent": float(gd_steps[k] * alpha),
+                    "delta": float(delta[k]), "gd_moved": float(moved[k]),
+                })
+    return records
+
+
+def _population_mse(sizes, X, y) -> Callable[[Array], Array]:
+    from . import losses
+
+    def loss_fn(population: Array) -> Array:
+        return losses.mse(nets.forward_population(population, sizes, X, activation="tanh"), y)
+
+    return loss_fn
