@@ -1,0 +1,75 @@
+"""The curse of dimensionality for random mutations, against closed forms on the sphere."""
+
+import math
+
+import numpy as np
+import pytest
+
+from explainer_core import dimensionality
+
+
+def exact_sphere_fraction(dimension, sigma, radius=1.0):
+    """P(2 r sigma z + sigma^2 chi2_D < 0) = E[Phi(-sigma chi2_D / (2 r))], by quadrature."""
+    s = np.linspace(1e-9, dimension + 20 * math.sqrt(2 * dimension) + 50, 20001)
+    k = dimension / 2
+    log_pdf = (k - 1) * np.log(s) - s / 2 - k * math.log(2) - math.lgamma(k)
+    phi = 0.5 * np.array([math.erfc(v) for v in sigma * s / (2 * radius) / math.sqrt(2)])
+    return float(np.trapezoid(np.exp(log_pdf) * phi, s)) if hasattr(np, "trapezoid") else float(
+        np.trapz(np.exp(log_pdf) * phi, s))
+
+
+def test_improving_fraction_on_the_sphere_matches_the_closed_form():
+    records = dimensionality.improvement_by_dimension(dimensions=(2, 50, 400), sigma=0.02,
+                                                      samples=4000, seed=0)
+    for record in records:
+        exact = exact_sphere_fraction(record["parameters"], 0.02)
+        # binomial standard error <= 0.008 for 4000 samples; 4 standard errors
+        assert record["fraction"] == pytest.approx(exact, abs=0.032)
+    fractions = [r["fraction"] for r in records]
+    assert fractions[0] > fractions[1] > fractions[2]
+    assert exact_sphere_fraction(400, 0.02) < 0.05 < 0.45 < exact_sphere_fraction(2, 0.02)
+
+
+def test_improving_fraction_counts_strict_improvements_only():
+    flat = lambda p: np.zeros(len(p))  # noqa: E731
+    assert dimensionality.improving_fraction(flat, np.zeros(3), 0.1, 100,
+                                             np.random.default_rng(0)) == 0.0
+
+
+def test_evaluations_grow_with_dimension_but_descent_does_not():
+    records = dimensionality.evaluations_to_target(dimensions=(2, 20, 200), seed=0)
+    evo = {r["parameters"]: r for r in records if r["method"] == "tweak_and_keep"}
+    gd = {r["parameters"]: r for r in records if r["method"] == "gradient_descent"}
+    assert all(r["reached"] for r in records)
+    # With sigma = 1/D the improving fraction stays ~Phi(-1/2) and each success gains O(1/D):
+    # the cost grows about in proportion to D (10,000 dimensions took ~1.7 D evaluations).
+    assert evo[20]["forward_passes"] > 3 * evo[2]["forward_passes"]
+    assert evo[200]["forward_passes"] > 5 * evo[20]["forward_passes"]
+    # gradient descent at lr 0.1 multiplies U by 0.64 per step: from 1 to <= 0.5 in 2 steps
+    assert {r["generations"] for r in gd.values()} == {2}
+    assert {(r["forward_passes"], r["backward_passes"]) for r in gd.values()} == {(2, 2)}
+
+
+def test_a_fixed_mutation_scale_stalls_in_high_dimension():
+    records = dimensionality.evaluations_to_target(dimensions=(2, 400), sigma=0.1,
+                                                   max_forward_passes=2000, seed=0)
+    evo = {r["parameters"]: r for r in records if r["method"] == "tweak_and_keep"}
+    assert evo[2]["reached"] and not evo[400]["reached"]
+    assert evo[400]["forward_passes"] <= 2000
+
+
+def test_network_fraction_falls_with_width():
+    records = dimensionality.improvement_by_dimension(dimensions=(10, 1000), sigma=0.5,
+                                                      samples=300, task="network", seed=0)
+    assert records[0]["fraction"] > 2 * records[1]["fraction"]
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="dimensions"):
+        dimensionality.improvement_by_dimension(dimensions=())
+    with pytest.raises(ValueError, match="task"):
+        dimensionality.improvement_by_dimension(task="cube")
+    with pytest.raises(ValueError, match="target"):
+        dimensionality.evaluations_to_target(target=1.5)
+    with pytest.raises(ValueError, match="sigma"):
+        dimensionality.evaluations_to_target(sigma=-1)
