@@ -352,3 +352,40 @@ def test_bad_theta_and_losses():
 def test_openai_es_needs_an_optimizer():
     with pytest.raises(TypeError, match="optimizer"):
         search.openai_es(4, 0.1, optimizer=0.01)
+
+
+def network_methods():
+    from explainer_core import optim
+
+    methods = all_methods()
+    # the centred-rank pseudo-gradient has norm ~ sqrt(D) / sigma: Adam makes the step size
+    # independent of it, as in Salimans et al.
+    methods["openai_es"] = search.openai_es(population=16, sigma=0.1, optimizer=optim.adam(0.05))
+    return methods
+
+
+@pytest.mark.parametrize("name", sorted(all_methods()))
+def test_every_method_lowers_the_loss_of_a_small_network(name):
+    import copy
+
+    from explainer_core import datasets, nets, train
+
+    X, y = datasets.sine_data(32)
+    task = train.network_task([1, 6, 1], X, y, loss="mse", activation="tanh")
+    rng = np.random.default_rng(0)
+    theta = nets.init_params([1, 6, 1], rng, scheme="xavier")
+    twin = copy.deepcopy(rng)
+    method = network_methods()[name]
+    records = list(search.run(method, task, theta, rng, generations=150, record_every=150))
+    # Start: a Xavier-initialised 1-6-1 tanh net, MSE ~0.57 against sin(2 pi x). Seeds 0-2
+    # ended at 0.61-0.71 of the start for random search (which never uses the current
+    # parameters) and at 0.03-0.43 for every other method; 0.8 separates "learns" from "does
+    # not" with margin for all of them.
+    assert records[-1]["loss"] < 0.8 * records[0]["loss"]
+    # the driver's result is plain ask/tell with the same stream of random numbers
+    state = method.init(theta, twin, loss=float(task.population_loss(theta[None], None)[0]))
+    for _ in range(150):
+        population, state = method.ask(state, twin)
+        state = method.tell(state, population, task.population_loss(population, None))
+    assert records[-1]["loss"] == state.loss
+    assert records[-1]["loss"] == pytest.approx(task.evaluate(state.theta)[0], rel=1e-12)
