@@ -77,7 +77,10 @@ def _mae_grad(pred: Array, y: Array) -> Array:
 
 def _check_class_targets(y, n: int, k: int) -> Array:
     """Class indices (N,) from indices or one-hot rows; ValueError naming `y` otherwise."""
-    array = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    try:
+        array = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    except Exception as error:  # ragged lists and the like
+        raise _validate.ArgumentValueError("y", f"y must be an array of class indices: {error}") from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
     ):

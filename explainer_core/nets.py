@@ -34,6 +34,9 @@ INITIALISATIONS = ("he", "xavier", "lecun", "normal", "uniform", "nnfs", "zeros"
 
 MAX_PARAMETERS = 50_000_000
 
+MAX_ACTIVATIONS = 2**25
+"""Largest layer output (population x examples x width) one call may build: 256 MiB of float64."""
+
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """`layer_sizes` as a tuple of at least two whole numbers >= 1, else a ValueError."""
@@ -185,6 +188,7 @@ def forward_population(
     sizes = check_layer_sizes(layer_sizes)
     thetas = check_population(thetas, sizes)
     X = check_inputs(X, sizes)
+    check_memory(thetas.shape[0], X.shape[0], sizes, "thetas")
     hidden, output = activations.get(activation), _output_activation(output_activation)
     a = X
     layers = _unravel(thetas, sizes)
@@ -319,6 +323,18 @@ def check_population(thetas, sizes: tuple[int, ...]) -> Array:
     return thetas
 
 
+def check_memory(rows: int, n_examples: int, sizes: tuple[int, ...], name: str = "X") -> None:
+    """ValueError when a layer's outputs for `rows` networks would exceed MAX_ACTIVATIONS."""
+    elements = rows * n_examples * max(sizes)
+    if elements > MAX_ACTIVATIONS:
+        raise _validate.ArgumentValueError(
+            name,
+            f"{rows} network(s) x {n_examples} examples x {max(sizes)} units is {elements} numbers "
+            f"per layer; at most {MAX_ACTIVATIONS} fit in memory: use fewer examples, a smaller "
+            "population or narrower layers",
+        )
+
+
 def check_inputs(X, sizes: tuple[int, ...]) -> Array:
     """X as a float64 array (N, n_in) without NaN; a 1-D X is read as N points of 1 input."""
     X = _validate.float_array("X", X)
@@ -329,4 +345,5 @@ def check_inputs(X, sizes: tuple[int, ...]) -> Array:
             f"X must have shape (N, {sizes[0]}) with N >= 1 for layer_sizes {list(sizes)}, "
             f"got {X.shape}"
         )
+    check_memory(1, X.shape[0], sizes)
     return X

@@ -227,8 +227,19 @@ def run(
         raise _validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator or None, got {rng!r}"
         )
-    return _run(task, optimizer, theta, steps, None if full_batch else batch_size, rng,
-                record_every, theta_dims)
+    return _quietly(_run(task, optimizer, theta, steps, None if full_batch else batch_size, rng,
+                         record_every, theta_dims))
+
+
+def _quietly(records: Iterator[dict]) -> Iterator[dict]:
+    """Overflow on the way to divergence is reported by the `diverged` record, not warnings."""
+    while True:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+        yield record
 
 
 def _run(task, optimizer, theta, steps, batch_size, rng, record_every, theta_dims):
