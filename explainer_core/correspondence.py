@@ -71,7 +71,7 @@ def mean_step(sigma: float, beta: float, grad_norm: float) -> float:
 
 
 def time_per_mutation(sigma: float, beta: float) -> float:
-    """Gradient-flow time one mutation stands for: sigma/sqrt(2 pi) (beta = inf), else beta sigma^2/2."""
+    """Flow time one mutation stands for: sigma / sqrt(2 pi) (beta = inf), else beta sigma^2 / 2."""
     sigma = search._sigma(sigma)
     beta = search._beta(beta)
     return sigma / math.sqrt(2.0 * math.pi) if beta == math.inf else beta * sigma * sigma / 2.0
@@ -170,8 +170,8 @@ def neuroevolution_vs_gradient_descent(
     beta = inf: the reference is normalised gradient descent at learning rate `alpha`, by default
     the smallest sigma / sqrt(2 pi), so that each mutation stands for lambda = sigma /
     (sqrt(2 pi) alpha) >= 1 descent steps (module docstring); time t = alpha lambda n after n
-    mutations, t = alpha m after m descent steps. Finite beta: plain gradient descent with alpha = beta sigma^2 / 2 for
-    each sigma, one descent step per mutation.
+    mutations, t = alpha m after m descent steps. Finite beta: plain gradient descent with
+    alpha = beta sigma^2 / 2 for each sigma, one descent step per mutation.
     Every run and the descent start from the same theta0 (Xavier initialisation, `seed`); the
     averages over R runs use the first R of max(runs) runs, so the R's are nested.
     Records: sigma, beta, runs, lambda, alpha, t, mutations n and gd_steps m (rounded to whole
@@ -221,7 +221,8 @@ def neuroevolution_vs_gradient_descent(
                     "sigma": sigma, "beta": beta if not infinite else "inf", "runs": r,
                     "lambda": tau / alpha, "alpha": alpha, "t": float(t),
                     "mutations": int(ne_steps[k]), "gd_steps": int(gd_steps[k]),
-                    "t_evolution": float(ne_steps[k] * tau), "t_descent": float(gd_steps[k] * alpha),
+                    "t_evolution": float(ne_steps[k] * tau),
+                    "t_descent": float(gd_steps[k] * alpha),
                     "delta": float(delta[k]), "gd_moved": float(moved[k]),
                 })
     return records

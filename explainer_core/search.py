@@ -1,4 +1,4 @@
-"""Optimizers that never compute a gradient: random search, hill climbing, evolution, ES, Metropolis.
+"""Optimizers that never compute a gradient: random search, hill climbing, evolution, ES.
 
 Every method is built by a function of its settings and returned as a `SearchMethod`, a small
 NamedTuple of pure functions in the style of evosax and pycma:
@@ -386,7 +386,7 @@ def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
         raise _validate.ArgumentValueError(
             "population", f"population must be even (antithetic pairs), got {population}")
     sigma = _sigma(sigma)
-    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
+    if not all(callable(getattr(optimizer, f, None)) for f in ("init", "step")):
         raise _validate.ArgumentTypeError(
             "optimizer", "optimizer must have init(theta) and step(theta, grad, state), "
             f"like explainer_core.optim.sgd(...); got {optimizer!r}")

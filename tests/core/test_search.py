@@ -1,4 +1,4 @@
-"""Gradient-free methods on closed-form functions: shapes, acceptance rules, determinism, descent."""
+"""Gradient-free methods on closed forms: shapes, acceptance rules, determinism, descent."""
 
 import math
 
