@@ -16,12 +16,28 @@ function progress(fraction, label) {
   postMessage({ progress: { fraction, label } });
 }
 
+// Pyodide 0.27 only logs a warning when its wasm cannot be fetched or compiled, and its
+// loadPyodide() then never settles. Turn that warning, or a start that takes far too long,
+// into an error the page can show (with a Retry).
+function bootFailure(timeoutMs) {
+  return new Promise((_, reject) => {
+    const warn = console.warn;
+    console.warn = (...args) => {
+      warn(...args);
+      if (String(args[0]).includes("wasm instantiation failed")) {
+        reject(new Error("the Python runtime (pyodide.asm.wasm) could not be loaded"));
+      }
+    };
+    setTimeout(() => reject(new Error(`Python did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+}
+
 async function boot({ pyodideURL, wheelURL }) {
   const t0 = performance.now();
   try {
     progress(0.05, "Starting Python (Pyodide)…");
     importScripts(pyodideURL + "pyodide.js");
-    pyodide = await loadPyodide({ indexURL: pyodideURL });
+    pyodide = await Promise.race([loadPyodide({ indexURL: pyodideURL }), bootFailure(180_000)]);
     const tPyodide = performance.now();
     progress(0.6, "Loading numpy…");
     await pyodide.loadPackage("numpy", { messageCallback: () => {} });

@@ -105,7 +105,7 @@ def _diverged(params: np.ndarray, value: float, lr) -> str | None:
         )
     if size > FAR:
         return (
-            f"The step threw the point far off the landscape (|a| or |b| = {size:.3g}, the plot "
+            f"The run is diverging: a step threw the point far off the landscape (|a| or |b| = {size:.3g}, the plot "
             f"ends at 5), where the loss is {value:.3g}. The learning rate ({lr:g}) is too high "
             "for this landscape: try a smaller one."
         )
