@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Set up everything the site and the tests need, idempotently; says what it does.
+#   build_scripts/setup.sh            Python venv (.venv) with the site's packages, vendored runtime
+#   build_scripts/setup.sh --tests    also Chromium (Debian package) and the Pyodide test wheels
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+PY=""
+for candidate in "${PYTHON:-}" python3.12 python3.11 python3 python; do
+  if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    PY=$candidate; break
+  fi
+done
+[ -n "$PY" ] || { echo "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ "$want_tests" = 1 ] && [ -z "${CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${need_apt[*]} (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  elif [ "${need_apt[*]}" = chromium ]; then
+    say "no /usr/bin/chromium and not root: the browser tests will use Playwright's own Chromium"
+    say "(install it with: .venv/bin/python -m playwright install chromium)"
+  else
+    echo "Please install: ${need_apt[*]} (Debian/Ubuntu: sudo apt-get install ${need_apt[*]})"; exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  say "installing explainer_core and the site's packages into .venv"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+else
+  say ".venv is up to date"
+fi
+
+say "vendoring Pyodide, numpy (wasm), Vega and KaTeX (hash-checked)"
+if [ "$want_tests" = 1 ]; then
+  .venv/bin/python -m build_scripts.vendor --test-wheels
+else
+  .venv/bin/python -m build_scripts.vendor
+fi
