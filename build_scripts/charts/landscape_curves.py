@@ -1,0 +1,229 @@
+"""Line charts of the landscape chapter: optimizer races, barriers, Hessian spectra, sharpness,
+and the dimensionality sweep. Data from `explainer_core.landscape_figures` and
+`explainer_core.dimensionality`; colours from `_style` (Okabe-Ito), dashes as a second cue.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from explainer_core import dimensionality, landscape_figures
+
+from . import _style, register
+
+
+def optimizer_race_data(task: str = "sine", steps: str = "") -> dict:
+    return landscape_figures.optimizer_race(task, int(steps) if steps else None)
+
+
+@register(
+    "optimizer_race",
+    data=optimizer_race_data,
+    alt="Two line charts of the training loss on a logarithmic axis. Left: against the number of "
+    "steps. Right: against the compute spent, in forward plus backward passes, where every "
+    "method got the same budget; gradient methods, Adam first, reach a lower loss than local "
+    "search and OpenAI-ES for the same compute.",
+)
+def optimizer_race(data: dict) -> alt.HConcatChart:
+    base = alt.Chart(alt.NamedData("runs")).transform_filter("datum.loss > 0")
+    legend = alt.Legend(orient="bottom", columns=3, symbolStrokeWidth=2.5, labelLimit=320,
+                        symbolType="stroke")
+    color = alt.Color("method:N", title="optimizer", legend=legend)
+    dash = alt.StrokeDash("method:N", title="optimizer", legend=legend,
+                          scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
+    y = alt.Y("loss:Q", title="training loss (mean squared error, log scale)",
+              scale=alt.Scale(type="log"))
+    tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
+            alt.Tooltip("compute:Q", format=",", title="forward + backward passes"),
+            alt.Tooltip("loss:Q", format=".4g")]
+    by_step = base.mark_line(strokeWidth=2).encode(
+        x=alt.X("step:Q", title="steps (updates; generations for evolution)"),
+        y=y, color=color, strokeDash=dash, tooltip=tips,
+    ).properties(width=330, height=260, title="Loss per step")
+    by_compute = base.mark_line(strokeWidth=2).encode(
+        x=alt.X("compute:Q", title="compute (forward + backward passes, one per example)",
+                axis=alt.Axis(format="~s")),
+        y=y, color=color, strokeDash=dash, tooltip=tips,
+    ).properties(width=330, height=260, title="Loss per unit of compute (same budget)")
+    return alt.hconcat(by_step, by_compute)
+
+
+def connectivity_barrier_data(hidden: str = "8") -> dict:
+    data = landscape_figures.mode_connectivity(int(hidden))
+    return {key: data[key] for key in ("curves", "barriers")}
+
+
+@register(
+    "connectivity_barrier",
+    data=connectivity_barrier_data,
+    alt="Loss along two paths between two trained networks, from the first (t = 0) to the "
+    "second (t = 1). The straight line rises to a high barrier in the middle; the trained "
+    "Bezier curve stays low all the way. Each path's barrier height is marked.",
+)
+def connectivity_barrier(data: dict) -> alt.LayerChart:
+    color = alt.Color("path:N", title="path", legend=alt.Legend(orient="bottom"))
+    shape = alt.Shape("path:N", title="path", legend=alt.Legend(orient="bottom"))
+    tips = [alt.Tooltip("path:N"), alt.Tooltip("t:Q", format=".3f"),
+            alt.Tooltip("loss:Q", format=".4g")]
+    curves = alt.Chart(alt.NamedData("curves")).encode(
+        x=alt.X("t:Q", title="position on the path, t (0 = first network, 1 = second)"),
+        y=alt.Y("loss:Q", title="loss (mean squared error)"),
+        color=color, tooltip=tips,
+    )
+    line = curves.mark_line(strokeWidth=2.5).encode(color=alt.Color("path:N", legend=None))
+    # point shapes as well as colours tell the paths apart without colour vision; colour and
+    # shape in one layer share one legend
+    points = curves.mark_point(filled=True, size=30, opacity=1).encode(shape=shape)
+    barriers = alt.Chart(alt.NamedData("barriers"))
+    rule = barriers.mark_rule(strokeDash=[3, 3]).encode(
+        x="t:Q", y=alt.Y("loss:Q"), y2=alt.datum(0), color=alt.Color("path:N", legend=None),
+    )
+    label = barriers.transform_calculate(
+        text="'barrier ' + format(datum.barrier, '.3g')"
+    ).mark_text(align="left", dx=6, dy=-8, fontSize=12, fontWeight="bold").encode(
+        x="t:Q", y="loss:Q", text="text:N", color=alt.Color("path:N", legend=None),
+        tooltip=[alt.Tooltip("path:N"), alt.Tooltip("barrier:Q", format=".4g")],
+    )
+    return alt.layer(line, points, rule, label).properties(
+        width=520, height=280,
+        title=alt.TitleParams("Mode connectivity: loss between two trained networks",
+                              subtitle="barrier = highest rise above the straight mix of the "
+                              "two end losses"),
+    )
+
+
+def hessian_spectrum_data(hidden: str = "3", steps: str = "300") -> dict:
+    return landscape_figures.hessian_along_training(int(hidden), int(steps))
+
+
+@register(
+    "hessian_spectrum",
+    data=hessian_spectrum_data,
+    alt="Top: the training loss of a small network stays flat for about sixty steps, then drops. "
+    "Bottom: the eigenvalues of its Hessian at each step. While the loss is flat the smallest "
+    "eigenvalue is clearly negative: training starts at a saddle point and leaves it along the "
+    "direction of negative curvature.",
+)
+def hessian_spectrum(data: dict) -> alt.VConcatChart:
+    step = alt.X("step:Q", title="gradient descent step")
+    loss = alt.Chart(alt.NamedData("loss")).mark_line(strokeWidth=2.5, color=_style.OKABE_ITO[0]).encode(
+        x=step,
+        y=alt.Y("loss:Q", title="loss (MSE, log scale)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4g")],
+    ).properties(width=520, height=140, title="Training loss")
+    which = alt.Color(
+        "which:N", title="eigenvalue",
+        scale=alt.Scale(domain=["smallest", "largest", "others"],
+                        range=[_style.OKABE_ITO[5], _style.OKABE_ITO[0], _style.OKABE_ITO[7]]),
+        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5),
+    )
+    eig = alt.Chart(alt.NamedData("eigenvalues")).mark_line(strokeWidth=1.8).encode(
+        x=step,
+        y=alt.Y("eigenvalue:Q", title="Hessian eigenvalue (symmetric log scale)",
+                scale=alt.Scale(type="symlog", constant=0.01)),
+        detail="index:N",
+        color=which,
+        strokeDash=alt.StrokeDash("which:N", legend=None,
+                                  scale=alt.Scale(domain=["smallest", "largest", "others"],
+                                                  range=[[1, 0], [6, 3], [2, 2]])),
+        tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("index:Q", title="eigenvalue number"),
+                 alt.Tooltip("eigenvalue:Q", format=".4g")],
+    )
+    zero = alt.Chart(alt.NamedData("loss")).mark_rule(color=_style.OKABE_ITO[7]).encode(
+        y=alt.datum(0))
+    spectrum = alt.layer(zero, eig).properties(
+        width=520, height=240,
+        title=alt.TitleParams("Hessian spectrum along the path",
+                              subtitle="below zero: a direction of negative curvature, so a saddle"),
+    )
+    return alt.vconcat(loss, spectrum)
+
+
+def flat_sharp_data(directions: str = "20") -> dict:
+    return landscape_figures.flat_and_sharp(directions=int(directions))
+
+
+@register(
+    "flat_sharp",
+    data=flat_sharp_data,
+    alt="Loss along random filter-normalised directions through two minima of the same network, "
+    "one reached with a small learning rate and one with a large one: the median over twenty "
+    "directions and the band of the middle half. Around the first minimum the loss rises about "
+    "twice as fast (a sharp minimum, large top Hessian eigenvalue); around the second it rises "
+    "slowly (a flat minimum).",
+)
+def flat_sharp(data: dict) -> alt.LayerChart:
+    # two Okabe-Ito colours (blue, orange) stay distinct with every common colour deficiency
+    color = alt.Color("minimum:N", title="minimum reached with",
+                      legend=alt.Legend(orient="bottom", labelLimit=320))
+    base = alt.Chart(alt.NamedData("profiles")).encode(
+        x=alt.X("alpha:Q", title="step along a random direction (× each neuron's weight norm)"),
+        color=color,
+    )
+    band = base.mark_errorband(extent="iqr", opacity=0.25).encode(
+        y=alt.Y("loss:Q", title="loss (mean squared error)"))
+    median = base.mark_line(strokeWidth=2.5).encode(
+        y="median(loss):Q",
+        tooltip=[alt.Tooltip("minimum:N"), alt.Tooltip("alpha:Q", format=".3f"),
+                 alt.Tooltip("median(loss):Q", format=".4g", title="median loss")],
+    )
+    return alt.layer(band, median).properties(
+        width=520, height=300,
+        title=alt.TitleParams("Flat and sharp minima of one network",
+                              subtitle="median over random directions, band: middle half; "
+                              "gradient descent settles only where λ_max ≤ 2 / learning rate"),
+    )
+
+
+def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
+    fractions = dimensionality.improvement_by_dimension(
+        dimensions=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), sigma=float(sigma))
+    compute = dimensionality.evaluations_to_target()
+    for record in compute:
+        record["compute"] = record["forward_passes"] + record["backward_passes"]
+        record["method"] = {"tweak_and_keep": "random mutation (σ = 1/D, keep if better)",
+                            "gradient_descent": "gradient descent (lr 0.1)"}[record["method"]]
+    return {
+        "fractions": [{"parameters": r["parameters"], "series": "measured", "fraction": r["fraction"]}
+                      for r in fractions]
+        + [{"parameters": r["parameters"], "series": "Φ(−σD/2), the large-D formula",
+            "fraction": r["approx"]} for r in fractions],
+        "compute": compute,
+    }
+
+
+@register(
+    "dimensionality_sweep",
+    data=dimensionality_sweep_data,
+    alt="Left: the share of random mutations of fixed size that lower the loss of a sphere, "
+    "against the number of parameters: about a half at two parameters, practically none beyond "
+    "a hundred. Right: the compute needed to halve the loss grows in proportion to the number "
+    "of parameters for random mutation, and stays at two steps for gradient descent.",
+)
+def dimensionality_sweep(data: dict) -> alt.HConcatChart:
+    d_axis = alt.X("parameters:Q", title="number of parameters D (log scale)",
+                   scale=alt.Scale(type="log"))
+    series = alt.Color("series:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320))
+    fractions = alt.Chart(alt.NamedData("fractions")).mark_line(point=True, strokeWidth=2).encode(
+        x=d_axis,
+        y=alt.Y("fraction:Q", title="share of mutations that improve", axis=alt.Axis(format="%")),
+        color=series,
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("series:N"),
+                 alt.Tooltip("fraction:Q", format=".3%")],
+    ).properties(width=320, height=260,
+                 title=alt.TitleParams("Random mutations that help", subtitle="sphere |θ|², σ fixed"))
+    method = alt.Color("method:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320,
+                                                                columns=1))
+    compute = alt.Chart(alt.NamedData("compute")).mark_line(point=True, strokeWidth=2).encode(
+        x=d_axis,
+        y=alt.Y("compute:Q", title="forward + backward passes to halve the loss (log)",
+                scale=alt.Scale(type="log")),
+        color=method,
+        strokeDash=alt.StrokeDash("method:N", legend=None),
+        tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("method:N"),
+                 alt.Tooltip("compute:Q", format=","), alt.Tooltip("reached:N")],
+    ).properties(width=320, height=260,
+                 title=alt.TitleParams("Compute to reach the target", subtitle="from |θ|² = 1 to 0.5"))
+    return alt.hconcat(fractions, compute).resolve_scale(color="independent",
+                                                         strokeDash="independent")

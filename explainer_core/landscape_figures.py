@@ -1,0 +1,423 @@
+"""The landscape analyses behind the article's charts, as named tables of tidy records.
+
+Each function runs one experiment with `landscape`, `train`, `search` and `optim` and returns
+`{table name: [record, ...]}`, JSON-ready, with numbers rounded to 4 significant digits. The
+build turns them into Altair charts (`build_scripts/charts/`); a demo in the browser can call the
+same function in the worker and stream the same tables into the same chart.
+
+Tables shared by the landscape pictures (one or more panels, each a heatmap with paths on it):
+
+    panels  {panel, title, x_title, y_title}
+    grid    {panel, x, y, loss}               a regular grid per panel
+    paths   {panel, method, step, x, y, loss, compute}   compute = forward + backward passes
+
+Everything is seeded and deterministic (no wall-clock times in the tables), so a chart changes
+only when its code or its inputs do.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from . import _validate, datasets, landscape, nets, optim, search, train
+
+Array = np.ndarray
+
+# Learning rates and mutation scales that show each optimizer's character on each surface within
+# the step budget (tuned by hand, checked in tests/core/test_landscape_figures.py).
+SURFACE_SETTINGS = {
+    "rosenbrock": {"steps": 1000, "sgd": 1.5e-3, "momentum": 3e-4, "adam": 0.05, "sigma": 0.05},
+    "himmelblau": {"steps": 300, "sgd": 0.01, "momentum": 0.002, "adam": 0.1, "sigma": 0.3},
+    "beale": {"steps": 1000, "sgd": 0.01, "momentum": 0.001, "adam": 0.05, "sigma": 0.1},
+    "rastrigin": {"steps": 300, "sgd": 0.002, "momentum": 0.0005, "adam": 0.1, "sigma": 0.3},
+}
+MAX_GRID = 121
+MAX_RECORDS_PER_PATH = 150
+
+
+def _r(value: float) -> float:
+    """4 significant digits: plenty for a chart, and a third of the bytes of a full float."""
+    return float(f"{float(value):.4g}")
+
+
+def grid_records(grid: landscape.Grid, panel: str) -> list[dict]:
+    """`{panel, x, y, loss}` for every cell of a `landscape.Grid`."""
+    xx, yy = np.meshgrid(grid.x, grid.y)
+    return [
+        {"panel": panel, "x": _r(x), "y": _r(y), "loss": _r(v)}
+        for x, y, v in zip(xx.ravel(), yy.ravel(), grid.loss.ravel())
+    ]
+
+
+def path_records(panel: str, method: str, steps, coords, losses, compute) -> list[dict]:
+    """`{panel, method, step, x, y, loss, compute}` for the points of one path."""
+    return [
+        {"panel": panel, "method": method, "step": int(s), "x": _r(x), "y": _r(y),
+         "loss": _r(v), "compute": int(c)}
+        for s, (x, y), v, c in zip(steps, np.asarray(coords), losses, compute)
+        if math.isfinite(v)
+    ]
+
+
+def _every(total: int) -> int:
+    return max(1, math.ceil(total / MAX_RECORDS_PER_PATH))
+
+
+def _n(n) -> int:
+    return _validate.integer_in_range("n", n, 5, MAX_GRID)
+
+
+# ----------------------------------------------------------------------------- benchmark surfaces
+
+
+def _surface_runs(name: str, steps: int, seed: int) -> list[tuple[str, list[dict]]]:
+    s = datasets.surface(name)
+    cfg = SURFACE_SETTINGS[name]
+    task = train.function_task(name, s.f, s.grad, 2)
+    start = np.array(s.start, dtype=np.float64)
+    every = _every(steps)
+    runs = []
+    for label, opt in (
+        ("gradient descent", optim.sgd(cfg["sgd"])),
+        ("momentum 0.9", optim.sgd(cfg["momentum"], momentum=0.9)),
+        ("Adam", optim.adam(cfg["adam"])),
+    ):
+        runs.append((label, list(train.run(task, opt, start, steps=steps, record_every=every,
+                                           theta_dims=2))))
+    # evolution gets the same compute: a gradient step costs one forward and one backward pass
+    population = 4
+    method = search.local_search(population=population, sigma=cfg["sigma"], mutate="all")
+    generations = (2 * steps - 1) // population
+    runs.append(("local search (evolution)", list(search.run(
+        method, task, start, np.random.default_rng(seed), generations=generations,
+        record_every=_every(generations), theta_dims=2))))
+    return runs
+
+
+def surface_paths(surface: str = "rosenbrock", steps: int | None = None, n: int = 41,
+                  seed: int = 0) -> dict:
+    """Gradient descent, momentum, Adam and local search on a benchmark surface.
+
+    Tables `panels`, `grid` (n x n over the surface's usual window) and `paths` (see the module
+    docstring); the evolution run gets the same compute (forward + backward passes) as each
+    gradient run. Settings per surface: `SURFACE_SETTINGS`.
+    """
+    _validate.choice("surface", surface, SURFACE_SETTINGS)
+    s = datasets.surface(surface)
+    steps = SURFACE_SETTINGS[surface]["steps"] if steps is None else steps
+    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    grid = landscape.loss_grid(s.f, s.bounds[0], s.bounds[1], n=_n(n))
+    paths = []
+    for label, records in _surface_runs(surface, steps, seed):
+        paths += path_records(
+            "surface", label, [r["step"] for r in records], [r["theta"] for r in records],
+            [r["loss"] for r in records],
+            [r["forward_passes"] + r["backward_passes"] for r in records])
+    title = f"{surface.capitalize()} function: minimum {s.minimum:g} at " + ", ".join(
+        f"({x:g}, {y:g})" for x, y in s.minima[:1])
+    return {
+        "panels": [{"panel": "surface", "title": title, "x_title": "parameter x (unitless)",
+                    "y_title": "parameter y (unitless)"}],
+        "grid": grid_records(grid, "surface"),
+        "paths": paths,
+    }
+
+
+def saddle_paths(n: int = 41, lr: float = 0.1, steps: int = 60) -> dict:
+    """Gradient descent on f = x^2 - y^2 from (1, y0) for three offsets y0, and Adam from the least.
+
+    The y offset grows by (1 + 2 lr) per step, so the time spent near the saddle grows like
+    log(1 / y0); Adam divides the small gradient by its own size and leaves at once.
+    """
+    n = _n(n)
+    lr = _validate.positive("lr", lr, 1.0)
+    steps = _validate.integer_in_range("steps", steps, 1, 10_000)
+    task = train.function_task("saddle", landscape.saddle, landscape.saddle_grad, 2)
+    grid = landscape.loss_grid(landscape.saddle, (-1.2, 1.2), (-1.2, 1.2), n=n)
+    paths = []
+    runs = [(f"gradient descent, y0 = {y0:g}", optim.sgd(lr), y0) for y0 in (0.1, 0.01, 0.001)]
+    runs.append(("Adam, y0 = 0.001", optim.adam(lr), 0.001))
+    for label, opt, y0 in runs:
+        records = [r for r in train.run(task, opt, np.array([1.0, y0]), steps=steps, theta_dims=2)
+                   if max(abs(r["theta"][0]), abs(r["theta"][1])) <= 1.2]  # keep the window
+        paths += path_records(
+            "saddle", label, [r["step"] for r in records], [r["theta"] for r in records],
+            [r["loss"] for r in records],
+            [r["forward_passes"] + r["backward_passes"] for r in records])
+    return {
+        "panels": [{"panel": "saddle", "title": "Saddle f(x, y) = x² − y²: Hessian eigenvalues 2 and −2",
+                    "x_title": "parameter x (unitless)", "y_title": "parameter y (unitless)"}],
+        "grid": grid_records(grid, "saddle"),
+        "paths": paths,
+    }
+
+
+def optimizer_race(task: str = "sine", steps: int | None = None, seed: int = 0) -> dict:
+    """Loss against steps and against compute for gradient methods and evolution, same budget.
+
+    task: a benchmark surface (see `SURFACE_SETTINGS`) or "sine", a 1-16-16-1 tanh network
+    (D = 321) fitting NNFS's sine data (64 points, full batch). Every method gets the compute of
+    `steps` gradient steps, counted as in `train` (a gradient on N examples is N forward and
+    N backward passes; a population of P costs P N forward passes). Table `runs`
+    {method, step, loss, compute, forward_passes}.
+    """
+    _validate.choice("task", task, [*SURFACE_SETTINGS, "sine"])
+    if task in SURFACE_SETTINGS:
+        steps = SURFACE_SETTINGS[task]["steps"] if steps is None else steps
+        steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+        runs = _surface_runs(task, steps, seed)
+    else:
+        steps = _validate.integer_in_range("steps", 500 if steps is None else steps, 1, 100_000)
+        runs = _sine_race(steps, seed)
+    table = [
+        {"method": label, "step": r["step"], "loss": _r(r["loss"]),
+         "compute": r["forward_passes"] + r["backward_passes"],
+         "forward_passes": r["forward_passes"]}
+        for label, records in runs for r in records if math.isfinite(r["loss"])
+    ]
+    return {"runs": table}
+
+
+def _sine_race(steps: int, seed: int) -> list[tuple[str, list[dict]]]:
+    X, y = _sine_task()
+    sizes = (1, 16, 16, 1)
+    task = train.network_task(sizes, X, y)
+    theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+    every = _every(steps)
+    runs = [
+        (label, list(train.run(task, opt, theta, steps=steps, record_every=every, theta_dims=0)))
+        for label, opt in (("gradient descent", optim.sgd(0.1)),
+                           ("momentum 0.9", optim.sgd(0.05, momentum=0.9)),
+                           ("Adam", optim.adam(0.01)))
+    ]
+    budget = 2 * steps * X.shape[0]
+    for label, method in (
+        ("local search (evolution)", search.local_search(population=8, sigma=0.03, mutate="all")),
+        ("OpenAI-ES", search.openai_es(population=16, sigma=0.03, optimizer=optim.adam(0.03))),
+    ):
+        generations = budget // (method.batch * X.shape[0])
+        runs.append((label, list(search.run(
+            method, task, theta, np.random.default_rng(seed), generations=generations,
+            record_every=_every(generations), theta_dims=0, max_forward_passes=budget))))
+    return runs
+
+
+# ----------------------------------------------------------------------------- networks
+
+
+def _sine_task(points: int = 64):
+    X, y = datasets.sine_data(points)
+    return X, y
+
+
+def _train_path(sizes, X, y, theta, opt, steps: int, every: int) -> tuple[Array, list[dict]]:
+    task = train.network_task(sizes, X, y)
+    D = nets.param_count(sizes)
+    records = list(train.run(task, opt, theta, steps=steps, record_every=every, theta_dims=D))
+    return np.array([r["theta"] for r in records]), records
+
+
+def training_slices(hidden: int = 12, steps: int = 400, n: int = 31, seed: int = 0) -> dict:
+    """A 1-h-h-1 tanh network fitting a sine with Adam, seen in two planes through its end point.
+
+    Panel "pca": the plane of the path's top two principal directions (Li et al. 2018, sec. 7),
+    with the path's coordinates in it; the title gives the share of the path it holds.
+    Panel "random": a random plane of filter-normalised directions, where the same path barely
+    moves, since two random directions in D dimensions catch almost none of it.
+    """
+    hidden = _validate.integer_in_range("hidden", hidden, 1, 64)
+    steps = _validate.integer_in_range("steps", steps, 2, 20_000)
+    n = _n(n)
+    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**32))
+    sizes = (1, hidden, hidden, 1)
+    X, y = _sine_task()
+    start = nets.init_params(sizes, rng, "xavier")
+    path, records = _train_path(sizes, X, y, start, optim.adam(0.01), steps, _every(steps))
+    loss = landscape.network_loss(sizes, X, y)
+    end = path[-1]
+    d1, d2, explained = landscape.pca_directions(path)
+    coords = landscape.project_path(path, end, d1, d2)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    margin = 0.15 * np.maximum(high - low, 1e-3)
+    pca_grid = landscape.slice_2d(loss, end, d1, d2, (low[0] - margin[0], high[0] + margin[0]),
+                                  (low[1] - margin[1], high[1] + margin[1]), n=n)
+    r1 = landscape.filter_normalized_direction(end, sizes, rng)
+    r2 = landscape.filter_normalized_direction(end, sizes, rng)
+    random_grid = landscape.slice_2d(loss, end, r1, r2, (-1.0, 1.0), (-1.0, 1.0), n=n)
+    random_coords = landscape.project_path(path, end, r1, r2)
+    steps_ = [r["step"] for r in records]
+    losses = [r["loss"] for r in records]
+    compute = [r["forward_passes"] + r["backward_passes"] for r in records]
+    D = path.shape[1]
+    return {
+        "panels": [
+            {"panel": "pca", "title": f"PCA plane of the path: {100 * explained[0]:.0f}% + "
+             f"{100 * explained[1]:.0f}% of its variance (D = {D})",
+             "x_title": "1st principal direction (parameter units)",
+             "y_title": "2nd principal direction (parameter units)"},
+            {"panel": "random", "title": "Random filter-normalised plane through the end point",
+             "x_title": "random direction 1 (× each neuron's norm)",
+             "y_title": "random direction 2 (× each neuron's norm)"},
+        ],
+        "grid": grid_records(pca_grid, "pca") + grid_records(random_grid, "random"),
+        "paths": path_records("pca", "Adam", steps_, coords, losses, compute)
+        + path_records("random", "Adam", steps_, random_coords, losses, compute),
+        "variance": [{"direction": i + 1, "explained": _r(v)} for i, v in enumerate(explained)],
+    }
+
+
+def _two_solutions(sizes, X, y, steps: int, seeds=(1, 2)) -> list[Array]:
+    task = train.network_task(sizes, X, y)
+    out = []
+    for seed in seeds:
+        theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+        *_, last = train.run(task, optim.adam(0.02), theta, steps=steps, record_every=steps,
+                             theta_dims=theta.size)
+        out.append(np.array(last["theta"]))
+    return out
+
+
+def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 800,
+                      points: int = 41, n: int = 41, seed: int = 0) -> dict:
+    """Two 1-h-1 tanh networks trained from different seeds, joined by a line and a Bezier curve.
+
+    Tables: `curves` {path, t, loss}; `barriers` {path, barrier, t, loss} (the highest point
+    above the endpoints' mix, Entezari et al. 2022); and `panels`, `grid`, `paths` for the plane
+    through theta_a, theta_mid and theta_b, which holds both paths exactly (Garipov et al. 2018,
+    fig. 1): x along b - a, y along the part of mid - a orthogonal to it.
+    """
+    hidden = _validate.integer_in_range("hidden", hidden, 1, 64)
+    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    bezier_steps = _validate.integer_in_range("bezier_steps", bezier_steps, 1, 100_000)
+    points = _validate.integer_in_range("points", points, 3, 401)
+    sizes = (1, hidden, 1)
+    X, y = _sine_task()
+    a, b = _two_solutions(sizes, X, y, steps)
+    lg = landscape.network_loss_and_grad(sizes, X, y)
+    loss = landscape.network_loss(sizes, X, y)
+    fit = landscape.fit_bezier(lg, a, b, np.random.default_rng(seed), steps=bezier_steps,
+                               learning_rate=0.02)
+    ts = np.linspace(0.0, 1.0, points)
+    curves, barriers, paths = [], [], []
+    u = b - a
+    length = float(np.linalg.norm(u))
+    u /= length
+    w = fit.theta_mid - a
+    w -= (w @ u) * u
+    w_norm = float(np.linalg.norm(w))
+    w = w / w_norm if w_norm > 0 else landscape.random_direction(a.size, np.random.default_rng(seed))
+    for label, mid in (("straight line", None), ("Bézier curve (trained)", fit.theta_mid)):
+        values = landscape.interpolation_losses(loss, a, b, ts, theta_mid=mid)
+        curves += [{"path": label, "t": _r(t), "loss": _r(v)} for t, v in zip(ts, values)]
+        excess = values - ((1 - ts) * values[0] + ts * values[-1])
+        k = int(np.argmax(excess))
+        barriers.append({"path": label, "barrier": _r(excess[k]), "t": _r(ts[k]),
+                         "loss": _r(values[k])})
+        points_ = (landscape.linear_path(a, b, ts) if mid is None
+                   else landscape.bezier_path(a, mid, b, ts))
+        coords = landscape.project_path(points_, a, u, w)
+        paths += path_records("plane", label, range(points), coords, values, [0] * points)
+    all_coords = np.array([[p["x"], p["y"]] for p in paths])
+    low, high = all_coords.min(axis=0), all_coords.max(axis=0)
+    span = np.maximum(high - low, 0.2 * length)
+    grid = landscape.slice_2d(loss, a, u, w, (low[0] - 0.2 * span[0], high[0] + 0.2 * span[0]),
+                              (low[1] - 0.25 * span[1], high[1] + 0.25 * span[1]), n=_n(n))
+    return {
+        "curves": curves,
+        "barriers": barriers,
+        "panels": [{"panel": "plane", "title": "The plane through both solutions and the "
+                    "curve's middle point", "x_title": "along θ_b − θ_a (parameter units)",
+                    "y_title": "towards the trained middle point (parameter units)"}],
+        "grid": grid_records(grid, "plane"),
+        "paths": paths,
+    }
+
+
+def hessian_along_training(hidden: int = 3, steps: int = 300, lr: float = 0.1,
+                           init_scale: float = 1e-3, records: int = 60, seed: int = 0) -> dict:
+    """Hessian eigenvalues along gradient descent from near the saddle at theta = 0.
+
+    A 1-h-1 tanh network on sin(2x), x in [-1, 1] (odd data, so theta = 0 is a critical point),
+    started at N(0, init_scale^2) and trained with plain gradient descent. Tables:
+    `loss` {step, loss}; `eigenvalues` {step, index, eigenvalue, which} with `which` "smallest",
+    "largest" or "others".
+    """
+    hidden = _validate.integer_in_range("hidden", hidden, 1, 30)
+    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    lr = _validate.positive("lr", lr, 10.0)
+    init_scale = _validate.positive("init_scale", init_scale, 10.0)
+    records = _validate.integer_in_range("records", records, 2, 500)
+    sizes = (1, hidden, 1)
+    X = np.linspace(-1.0, 1.0, 21)[:, None]
+    y = np.sin(2.0 * X)
+    theta = init_scale * np.random.default_rng(seed).standard_normal(nets.param_count(sizes))
+    path, recs = _train_path(sizes, X, y, theta, optim.sgd(lr), steps,
+                             max(1, steps // (records - 1)))
+    lg = landscape.network_loss_and_grad(sizes, X, y)
+    spectra = landscape.hessian_spectra(lambda t: lg(t)[1], path)
+    D = spectra.shape[1]
+    eig = []
+    for r, row in zip(recs, spectra):
+        for i, v in enumerate(row):
+            which = "smallest" if i == 0 else "largest" if i == D - 1 else "others"
+            eig.append({"step": r["step"], "index": i, "eigenvalue": _r(v), "which": which})
+    return {
+        "loss": [{"step": r["step"], "loss": _r(r["loss"])} for r in recs],
+        "eigenvalues": eig,
+    }
+
+
+def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int = 5000,
+                   directions: int = 5, points: int = 41, radius: float = 0.2,
+                   seed: int = 3) -> dict:
+    """Two minima of one network, reached by gradient descent with a small and a large step.
+
+    Gradient descent can only settle where the sharpness lambda_max <= 2 / lr (linear
+    stability; Cohen et al. 2021, "edge of stability"), so the larger step ends in a flatter
+    minimum. Tables: `minima` {minimum, lr, loss, sharpness, limit}; `profiles` {minimum,
+    direction, alpha, loss}: the loss along `directions` filter-normalised random directions
+    through each minimum, alpha in [-radius, radius] (Li et al. 2018, sec. 5).
+    """
+    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    directions = _validate.integer_in_range("directions", directions, 1, 20)
+    points = _validate.integer_in_range("points", points, 3, 401)
+    radius = _validate.positive("radius", radius, 10.0)
+    lrs = [_validate.positive("learning rate", v, 10.0) for v in learning_rates]
+    sizes = (1, 6, 1)
+    X = np.linspace(-2.0, 2.0, 16)[:, None]
+    y = np.sin(2.0 * X)
+    start = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+    lg = landscape.network_loss_and_grad(sizes, X, y)
+    loss = landscape.network_loss(sizes, X, y)
+    alphas = np.linspace(-radius, radius, points)
+    minima, profiles = [], []
+    for lr in lrs:
+        theta = start.copy()
+        for _ in range(steps):
+            theta = theta - lr * lg(theta)[1]
+        sharpness = float(np.linalg.eigvalsh(landscape.hessian(lambda t: lg(t)[1], theta))[-1])
+        label = f"lr {lr:g}: λ_max = {sharpness:.3g}"
+        minima.append({"minimum": label, "lr": lr, "loss": _r(lg(theta)[0]),
+                       "sharpness": _r(sharpness), "limit": _r(2.0 / lr)})
+        dir_rng = np.random.default_rng(seed + 1)  # the same random draws at both minima
+        dirs = np.stack([landscape.filter_normalized_direction(theta, sizes, dir_rng)
+                         for _ in range(directions)])
+        values = landscape.direction_profiles(loss, theta, dirs, alphas)
+        for k in range(directions):
+            profiles += [{"minimum": label, "direction": k + 1, "alpha": _r(a), "loss": _r(v)}
+                         for a, v in zip(alphas, values[k])]
+    return {"minima": minima, "profiles": profiles}
+
+
+FIGURES: dict[str, Callable[..., dict]] = {
+    "surface_paths": surface_paths,
+    "optimizer_race": optimizer_race,
+    "saddle_paths": saddle_paths,
+    "training_slices": training_slices,
+    "mode_connectivity": mode_connectivity,
+    "hessian_along_training": hessian_along_training,
+    "flat_and_sharp": flat_and_sharp,
+}
