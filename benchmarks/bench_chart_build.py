@@ -73,14 +73,16 @@ def main() -> None:
         page = "# Every chart\n\n" + "\n\n".join(f"[[chart: {n}]]" for n in names) + "\n"
         (project / "docs" / "all_charts.md").write_text(page)
         config = (project / "mkdocs.yml").read_text()
-        (project / "mkdocs.yml").write_text(config.replace("nav:\n", "nav:\n  - Charts: all_charts.md\n"))
+        (project / "mkdocs.yml").write_text(
+            config.replace("nav:\n", "nav:\n  - Charts: all_charts.md\n"))
 
         cold, log = build(project)
         total, rendered, _ = summary(log)
         print(f"{len(names)} charts on one page (plus the chapters' own): {total} in the build")
         for match in SIZE.finditer(log):
             base, spec_kb, ext, fallback_kb, _ = match.groups()
-            print(f"  {base:<40} spec+data {float(spec_kb):7.1f} kB   fallback {ext} {float(fallback_kb):7.1f} kB")
+            print(f"  {base:<40} spec+data {float(spec_kb):7.1f} kB   "
+                  f"fallback {ext} {float(fallback_kb):7.1f} kB")
         print(f"cold build: {cold:7.2f} s   ({rendered} charts rendered)")
 
         warm, log = build(project)
@@ -97,7 +99,8 @@ def main() -> None:
         target.write_text(edited)
         one, log = build(project)
         _, rendered_one, _ = summary(log)
-        print(f"after editing hessian_spectrum's code: {one:6.2f} s, {rendered_one} chart(s) rendered")
+        print(f"after editing hessian_spectrum's code: {one:6.2f} s, "
+              f"{rendered_one} chart(s) rendered")
 
         core = project / "explainer_core" / "curvature.py"
         core.write_text(core.read_text() + "\n# edited by the benchmark\n")

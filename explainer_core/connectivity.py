@@ -33,7 +33,10 @@ MAX_BEZIER_STEPS = 100_000
 
 
 class BezierFit(NamedTuple):
-    """The trained middle control point `(D,)` and the sampled loss `L(phi(t_k))` of each step `(steps,)`."""
+    """The trained middle point `(D,)`, the sampled loss `L(phi(t_k))` of each step and its t_k.
+
+    theta_mid: `(D,)`; losses, ts: `(steps,)`.
+    """
 
     theta_mid: Array
     losses: Array
@@ -52,7 +55,8 @@ def bezier_path(theta_a, theta_mid, theta_b, ts) -> Array:
     a, b = _endpoints(theta_a, theta_b)
     mid = _validate.float_array("theta_mid", theta_mid, ndim=1)
     if mid.size != a.size:
-        raise _validate.ArgumentValueError("theta_mid", f"theta_mid has {mid.size} entries, the endpoints have {a.size}")
+        raise _validate.ArgumentValueError(
+            "theta_mid", f"theta_mid has {mid.size} entries, the endpoints have {a.size}")
     t = _validate.float_array("ts", ts, ndim=1)[:, None]
     return (1.0 - t) ** 2 * a + 2.0 * t * (1.0 - t) * mid + t**2 * b
 
@@ -91,7 +95,8 @@ def barrier_height(ts, losses) -> float:
     t = _validate.float_array("ts", ts, ndim=1)
     L = _validate.float_array("losses", losses, ndim=1)
     if t.size != L.size or t.size < 2:
-        raise _validate.ArgumentValueError("losses", f"ts and losses must have the same length >= 2, got {t.size} and {L.size}")
+        raise _validate.ArgumentValueError(
+            "losses", f"ts and losses must have the same length >= 2, got {t.size} and {L.size}")
     if t[0] != 0.0 or t[-1] != 1.0 or np.any(np.diff(t) <= 0):
         raise _validate.ArgumentValueError("ts", "ts must increase strictly from 0 to 1")
     return float(np.max(L - ((1.0 - t) * L[0] + t * L[-1])))
@@ -131,14 +136,19 @@ def fit_bezier(
     Each step draws `t ~ U(0, 1)` from rng and moves theta_mid along
     `-2 t (1 - t) grad L(phi(t))` with the given `optim` optimizer (default:
     `optim.adam(learning_rate)`; anything with `init(theta)` and
-    `step(theta, grad, state) -> (theta, state)` will do). theta_mid starts at the midpoint `(a + b) / 2`, where the curve is the
-    straight line, unless given. (Garipov et al. 2018, section 3.)
+    `step(theta, grad, state) -> (theta, state)` will do). theta_mid starts at the midpoint
+    `(a + b) / 2`, where the curve is the straight line, unless given. (Garipov et al. 2018,
+    section 3.)
     """
     a, b = _endpoints(theta_a, theta_b)
     _validate.integer_in_range("steps", steps, 1, MAX_BEZIER_STEPS)
     if not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError("rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    mid = 0.5 * (a + b) if theta_mid is None else _validate.float_array("theta_mid", theta_mid, ndim=1).copy()
+        raise _validate.ArgumentTypeError(
+            "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    if theta_mid is None:
+        mid = 0.5 * (a + b)
+    else:
+        mid = _validate.float_array("theta_mid", theta_mid, ndim=1).copy()
     if optimizer is None:
         from . import optim
 
@@ -156,5 +166,6 @@ def _endpoints(theta_a, theta_b) -> tuple[Array, Array]:
     a = _validate.float_array("theta_a", theta_a, ndim=1)
     b = _validate.float_array("theta_b", theta_b, ndim=1)
     if a.size != b.size:
-        raise _validate.ArgumentValueError("theta_b", f"theta_a and theta_b must have the same size, got {a.size} and {b.size}")
+        raise _validate.ArgumentValueError(
+            "theta_b", f"theta_a and theta_b must have the same size, got {a.size} and {b.size}")
     return a, b

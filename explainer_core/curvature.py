@@ -36,7 +36,8 @@ def hessian(grad_fn: Callable[[Array], Array], theta, eps: float = 1e-5) -> Arra
     """The Hessian `(D, D)` of a loss at theta, by central differences of its gradient.
 
     grad_fn: `(D,) -> (D,)`, the analytic gradient. Column i is
-        H[:, i] = (g(theta + h_i e_i) - g(theta - h_i e_i)) / (2 h_i),  h_i = eps * max(1, |theta_i|),
+        H[:, i] = (g(theta + h_i e_i) - g(theta - h_i e_i)) / (2 h_i),
+        h_i = eps * max(1, |theta_i|),
     exact for a quadratic loss up to rounding (error O(h^2) otherwise); the result is
     symmetrised, `(H + H^T) / 2`. The default eps ~ (machine epsilon)^(1/3) balances truncation
     and rounding error.
@@ -80,7 +81,8 @@ def saddle(points) -> Array:
     """
     p = _validate.float_array("points", points, ndim=2)
     if p.shape[1] != 2:
-        raise _validate.ArgumentValueError("points", f"points must have shape (P, 2), got {p.shape}")
+        raise _validate.ArgumentValueError(
+            "points", f"points must have shape (P, 2), got {p.shape}")
     return p[:, 0] ** 2 - p[:, 1] ** 2
 
 

@@ -59,11 +59,13 @@ class Grid(NamedTuple):
 def grid_axis(name: str, bounds: Sequence[float], n) -> Array:
     """`n` evenly spaced values from `bounds[0]` to `bounds[1]` (both included)."""
     if len(bounds) != 2:
-        raise _validate.ArgumentValueError(name, f"{name} must be a pair (low, high), got {bounds!r}")
+        raise _validate.ArgumentValueError(
+            name, f"{name} must be a pair (low, high), got {bounds!r}")
     low = _validate.real_number(f"{name}[0]", bounds[0])
     high = _validate.real_number(f"{name}[1]", bounds[1])
     if not low < high:
-        raise _validate.ArgumentValueError(name, f"{name} must satisfy low < high, got ({low:g}, {high:g})")
+        raise _validate.ArgumentValueError(
+            name, f"{name} must satisfy low < high, got ({low:g}, {high:g})")
     n = _validate.integer_in_range(f"number of points along {name}", n, 2, MAX_GRID_SIDE)
     return np.linspace(low, high, n)
 
@@ -254,7 +256,9 @@ def layer_index(layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
     ]
 
 
-def filter_normalized_direction(theta, layer_sizes: Sequence[int], rng: np.random.Generator) -> Array:
+def filter_normalized_direction(
+    theta, layer_sizes: Sequence[int], rng: np.random.Generator
+) -> Array:
     """A random direction d with each neuron's incoming weights rescaled to theta's: `(D,)`.
 
     For each layer with weights W (n_in, n_out), a neuron ("filter") j owns the column W[:, j].
@@ -298,7 +302,8 @@ def pca_directions(path) -> tuple[Array, Array, Array]:
     """
     path = _validate.float_array("path", path, ndim=2)
     if path.shape[0] < 2 or path.shape[1] < 2:
-        raise _validate.ArgumentValueError("path", f"path must have at least 2 points of at least 2 parameters, got {path.shape}")
+        raise _validate.ArgumentValueError(
+            "path", f"path must have at least 2 points of at least 2 parameters, got {path.shape}")
     M = path - path[-1]
     _, s, vt = np.linalg.svd(M, full_matrices=False)
     d1, d2 = vt[0].copy(), vt[1].copy()
@@ -320,7 +325,8 @@ def project_path(path, origin, d1, d2) -> Array:
     path = _validate.float_array("path", path, ndim=2)
     origin = _validate.float_array("origin", origin, ndim=1)
     if origin.size != path.shape[1]:
-        raise _validate.ArgumentValueError("origin", f"origin has {origin.size} entries, path points have {path.shape[1]}")
+        raise _validate.ArgumentValueError(
+            "origin", f"origin has {origin.size} entries, path points have {path.shape[1]}")
     basis = np.stack([_direction("d1", d1, origin.size), _direction("d2", d2, origin.size)], axis=1)
     coords, *_ = np.linalg.lstsq(basis, (path - origin).T, rcond=None)
     return coords.T
@@ -332,13 +338,15 @@ def project_path(path, origin, d1, d2) -> Array:
 def _direction(name: str, value, dim: int) -> Array:
     d = _validate.float_array(name, value, ndim=1)
     if d.size != dim:
-        raise _validate.ArgumentValueError(name, f"{name} must have {dim} entries like theta, got {d.size}")
+        raise _validate.ArgumentValueError(
+            name, f"{name} must have {dim} entries like theta, got {d.size}")
     return d
 
 
 def _check_rng(rng) -> None:
     if not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError("rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        raise _validate.ArgumentTypeError(
+            "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
 
 
 # Curvature and connectivity are part of the same public API.

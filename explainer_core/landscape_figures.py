@@ -148,7 +148,8 @@ def saddle_paths(n: int = 41, lr: float = 0.1, steps: int = 60) -> dict:
             [r["loss"] for r in records],
             [r["forward_passes"] + r["backward_passes"] for r in records])
     return {
-        "panels": [{"panel": "saddle", "title": "Saddle f(x, y) = x² − y²: Hessian eigenvalues 2 and −2",
+        "panels": [{"panel": "saddle",
+                    "title": "Saddle f(x, y) = x² − y²: Hessian eigenvalues 2 and −2",
                     "x_title": "parameter x (unitless)", "y_title": "parameter y (unitless)"}],
         "grid": grid_records(grid, "saddle"),
         "paths": paths,
@@ -308,7 +309,12 @@ def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 80
     w = fit.theta_mid - a
     w -= (w @ u) * u
     w_norm = float(np.linalg.norm(w))
-    w = w / w_norm if w_norm > 0 else landscape.random_direction(a.size, np.random.default_rng(seed))
+    if w_norm > 0:
+        w = w / w_norm
+    else:  # the curve is the straight line: any orthogonal direction shows it
+        w = landscape.random_direction(a.size, np.random.default_rng(seed))
+        w -= (w @ u) * u
+        w /= np.linalg.norm(w)
     for label, mid in (("straight line", None), ("Bézier curve (trained)", fit.theta_mid)):
         values = landscape.interpolation_losses(loss, a, b, ts, theta_mid=mid)
         curves += [{"path": label, "t": _r(t), "loss": _r(v)} for t, v in zip(ts, values)]

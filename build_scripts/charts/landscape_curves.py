@@ -106,7 +106,9 @@ def hessian_spectrum_data(hidden: str = "3", steps: str = "300") -> dict:
 )
 def hessian_spectrum(data: dict) -> alt.VConcatChart:
     step = alt.X("step:Q", title="gradient descent step")
-    loss = alt.Chart(alt.NamedData("loss")).mark_line(strokeWidth=2.5, color=_style.OKABE_ITO[0]).encode(
+    # bluish green: above 3:1 contrast on both the light and the dark page
+    loss = alt.Chart(alt.NamedData("loss")).mark_line(strokeWidth=2.5,
+                                                      color=_style.OKABE_ITO[2]).encode(
         x=step,
         y=alt.Y("loss:Q", title="loss (MSE, log scale)", scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4g")],
@@ -134,7 +136,8 @@ def hessian_spectrum(data: dict) -> alt.VConcatChart:
     spectrum = alt.layer(zero, eig).properties(
         width=520, height=240,
         title=alt.TitleParams("Hessian spectrum along the path",
-                              subtitle="below zero: a direction of negative curvature, so a saddle"),
+                              subtitle="below zero: a direction of negative curvature, "
+                              "so a saddle"),
     )
     return alt.vconcat(loss, spectrum)
 
@@ -184,8 +187,8 @@ def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
         record["method"] = {"tweak_and_keep": "random mutation (σ = 1/D, keep if better)",
                             "gradient_descent": "gradient descent (lr 0.1)"}[record["method"]]
     return {
-        "fractions": [{"parameters": r["parameters"], "series": "measured", "fraction": r["fraction"]}
-                      for r in fractions]
+        "fractions": [{"parameters": r["parameters"], "series": "measured",
+                       "fraction": r["fraction"]} for r in fractions]
         + [{"parameters": r["parameters"], "series": "Φ(−σD/2), the large-D formula",
             "fraction": r["approx"]} for r in fractions],
         "compute": compute,
@@ -212,7 +215,8 @@ def dimensionality_sweep(data: dict) -> alt.HConcatChart:
         tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("series:N"),
                  alt.Tooltip("fraction:Q", format=".3%")],
     ).properties(width=320, height=260,
-                 title=alt.TitleParams("Random mutations that help", subtitle="sphere |θ|², σ fixed"))
+                 title=alt.TitleParams("Random mutations that help",
+                                       subtitle="sphere |θ|², σ fixed"))
     method = alt.Color("method:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320,
                                                                 columns=1))
     compute = alt.Chart(alt.NamedData("compute")).mark_line(point=True, strokeWidth=2).encode(
@@ -224,6 +228,7 @@ def dimensionality_sweep(data: dict) -> alt.HConcatChart:
         tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("method:N"),
                  alt.Tooltip("compute:Q", format=","), alt.Tooltip("reached:N")],
     ).properties(width=320, height=260,
-                 title=alt.TitleParams("Compute to reach the target", subtitle="from |θ|² = 1 to 0.5"))
+                 title=alt.TitleParams("Compute to reach the target",
+                                       subtitle="from |θ|² = 1 to 0.5"))
     return alt.hconcat(fractions, compute).resolve_scale(color="independent",
                                                          strokeDash="independent")

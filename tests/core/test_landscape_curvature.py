@@ -65,7 +65,8 @@ def test_hessian_spectra_along_a_path():
     for row, (x, y) in zip(spectra, path):
         np.testing.assert_allclose(row, np.linalg.eigvalsh(rosenbrock_hessian(x, y)), rtol=1e-6)
     np.testing.assert_allclose(
-        landscape.hessian_spectra(landscape.saddle_grad, np.random.default_rng(0).normal(size=(5, 2))),
+        landscape.hessian_spectra(landscape.saddle_grad,
+                                  np.random.default_rng(0).normal(size=(5, 2))),
         np.tile([-2.0, 2.0], (5, 1)),
         atol=1e-9,
     )
