@@ -280,3 +280,17 @@ def _adam(lg, theta, steps, lr=0.02):
         v = 0.999 * v + 0.001 * g * g
         theta = theta - lr * (m / (1 - 0.9**k)) / (np.sqrt(v / (1 - 0.999**k)) + 1e-8)
     return theta
+
+
+def test_loss_grid_of_a_two_parameter_model_matches_its_closed_form():
+    # y_hat = w x + b (layer sizes (1, 1), identity): L(w, b) = mean((w x + b - y)^2), a
+    # quadratic in (w, b) expanded by hand from the data's moments
+    rng = np.random.default_rng(18)
+    x = rng.uniform(-1, 1, (30, 1))
+    y = 0.7 * x - 0.2 + 0.1 * rng.standard_normal((30, 1))
+    loss = landscape.network_loss((1, 1), x, y, activation="identity")
+    grid = landscape.loss_grid(loss, (-2, 2), (-1, 1), n=(13, 9))
+    W, B = np.meshgrid(grid.x, grid.y)
+    mx, my, mxx, mxy, myy = (np.mean(v) for v in (x, y, x * x, x * y, y * y))
+    expected = W**2 * mxx + B**2 + myy + 2 * W * B * mx - 2 * W * mxy - 2 * B * my
+    np.testing.assert_allclose(grid.loss, expected, rtol=1e-12, atol=1e-12)
