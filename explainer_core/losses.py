@@ -60,7 +60,13 @@ def _mse_grad(pred: Array, y: Array) -> Array:
 def _mse_value_and_grad(pred: Array, y: Array) -> tuple[Array, Array]:
     diff = pred - y
     scale = 1.0 / (pred.shape[-2] * pred.shape[-1])
-    return np.sum(diff * diff, axis=(-2, -1)) * scale, (2.0 * scale) * diff
+    if diff.ndim == 2:  # one network: a dot product, no temporary array
+        flat = diff.ravel()
+        value = np.dot(flat, flat) * scale
+    else:
+        value = np.sum(diff * diff, axis=(-2, -1)) * scale
+    diff *= 2.0 * scale
+    return value, diff
 
 
 def _mae_value(pred: Array, y: Array) -> Array:

@@ -21,6 +21,7 @@ Evolution evaluates a population `thetas` of shape `(P, D)` in one call
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Sequence
 
@@ -36,6 +37,9 @@ MAX_PARAMETERS = 50_000_000
 
 MAX_ACTIVATIONS = 2**25
 """Largest layer output (population x examples x width) one call may build: 256 MiB of float64."""
+
+CACHE_BLOCK = 2**16
+"""Numbers per layer output (networks x examples x width) in one block of forward_population."""
 
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
@@ -66,14 +70,15 @@ def param_count(layer_sizes: Sequence[int]) -> int:
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
-def _layout(sizes: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+@functools.lru_cache(maxsize=256)
+def _layout(sizes: tuple[int, ...]) -> tuple[tuple[int, int, int, int], ...]:
     """(offset, n_in, n_out, end) of each layer's [W, b] block inside theta."""
     out, offset = [], 0
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         end = offset + (n_in + 1) * n_out
         out.append((offset, n_in, n_out, end))
         offset = end
-    return out
+    return tuple(out)
 
 
 def unravel(theta: Array, layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
@@ -184,17 +189,33 @@ def forward_population(
     """Outputs of shape (P, N, n_out) of P networks `thetas` (P, D) on the same X (N, n_in).
 
     One batched matrix product per layer: (P, N, n_in) @ (P, n_in, n_out) -> (P, N, n_out).
+    Large populations go through in blocks of networks whose activations fit in a CPU cache
+    (`CACHE_BLOCK` numbers per layer), which is up to twice as fast as one giant batch.
     """
     sizes = check_layer_sizes(layer_sizes)
     thetas = check_population(thetas, sizes)
     X = check_inputs(X, sizes)
     check_memory(thetas.shape[0], X.shape[0], sizes, "thetas")
     hidden, output = activations.get(activation), _output_activation(output_activation)
+    P, N = thetas.shape[0], X.shape[0]
+    block = max(1, CACHE_BLOCK // (N * max(sizes)))
+    if P <= block:
+        return _forward_block(thetas, sizes, X, hidden, output)
+    out = np.empty((P, N, sizes[-1]))
+    for start in range(0, P, block):  # blocks of networks, not one network at a time
+        out[start : start + block] = _forward_block(thetas[start : start + block], sizes, X,
+                                                    hidden, output)
+    return out
+
+
+def _forward_block(thetas, sizes, X, hidden, output) -> Array:
     a = X
     layers = _unravel(thetas, sizes)
     for i, (W, b) in enumerate(layers):
         # X (N, n_in) broadcasts against W (P, n_in, n_out) without copying it P times
-        a = (output if i == len(layers) - 1 else hidden).f(np.matmul(a, W) + b[:, None, :])
+        z = np.matmul(a, W)
+        z += b[:, None, :]
+        a = (output if i == len(layers) - 1 else hidden).f(z)
     return a
 
 
@@ -251,26 +272,29 @@ def backprop_with_outputs(
     """`backprop`, also returning the network outputs a_L (N, n_out) of the forward pass."""
     layers = _unravel(theta, sizes)
     last = len(layers) - 1
-    inputs, pre, post = [], [], []  # a_{l-1}, z_l, a_l
-    a = X
+    pre, post = [], [X]  # z_l and a_l, with a_0 = X
     for i, (W, b) in enumerate(layers):
-        act = output if i == last else hidden
-        z = a @ W + b
-        inputs.append(a)
-        a = act.f(z)
+        z = post[-1] @ W
+        z += b
         pre.append(z)
-        post.append(a)
-    value, dL_da = loss_fn.value_and_grad(a, y)
+        post.append((output if i == last else hidden).f(z))
+    value, dL_da = loss_fn.value_and_grad(post[-1], y)
 
     grad = np.empty_like(theta)
     grad_layers = _unravel(grad, sizes)
-    delta = None
     for i in range(last, -1, -1):
         act = output if i == last else hidden
-        dL_da = dL_da if delta is None else delta @ layers[i + 1][0].T
-        delta = dL_da * activations.derivative(act, pre[i], post[i])
+        if i < last:
+            W_next = layers[i + 1][0]
+            # with one unit above, delta W^T is an outer product: broadcasting beats BLAS there
+            dL_da = delta * W_next[:, 0] if W_next.shape[1] == 1 else delta @ W_next.T
+        # delta_l = dL/da_l * f'(z_l); the identity's f' = 1 needs no product
+        if act.name == "identity":
+            delta = dL_da
+        else:
+            delta = dL_da * activations.derivative(act, pre[i], post[i + 1])
         gW, gb = grad_layers[i]
-        np.matmul(inputs[i].T, delta, out=gW)
+        np.matmul(post[i].T, delta, out=gW)
         np.sum(delta, axis=0, out=gb)
     return float(value), grad, post[-1]
 

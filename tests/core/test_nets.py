@@ -45,6 +45,18 @@ def test_erf_matches_math_erf():
     assert np.isnan(activations.erf(np.array([np.nan]))[0])
 
 
+def test_tanh_matches_math_tanh():
+    z = np.concatenate([np.linspace(-25, 25, 20001), np.logspace(-300, 1.5, 400),
+                        -np.logspace(-300, 1.5, 400), [0.0, 0.01, -0.01, 800.0, -800.0]])
+    expected = np.array([math.tanh(v) for v in z])
+    for f in (activations.get("tanh").f, activations._tanh_via_exp):
+        got = f(z)
+        assert np.max(np.abs(got - expected)) <= 2.3e-16
+        assert np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-300)) <= 1e-14
+    assert np.signbit(activations._tanh_via_exp(np.array([-0.0]))[0])
+    assert np.isnan(activations._tanh_via_exp(np.array([np.nan]))[0])
+
+
 def test_gelu_is_x_times_normal_cdf():
     z = np.linspace(-6, 6, 241)
     expected = np.array([v * 0.5 * (1.0 + math.erf(v / math.sqrt(2.0))) for v in z])
