@@ -245,8 +245,8 @@ function watchCharts() {
 watchCharts();
 watchDemos();
 
-// For demos and tests: the chart views by name.
+// For demos, tests and benchmarks: chart views by name, and calls into the running worker.
 window.gde = {
   chartView: (name) => document.querySelector(`[data-chart="${name}"]`)?._view,
-  workerTimings: () => worker.booting,
+  call: (demo, method, args) => call(demo, method, args),
 };

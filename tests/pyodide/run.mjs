@@ -40,6 +40,9 @@ pyodide.FS.mkdirTree("/repo");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo");
 
 if (mode === "pytest") {
+  // pytest writes progress dots without newlines: pass its output through unbuffered.
+  const decoder = new TextDecoder();
+  pyodide.setStdout({ write: (buffer) => { process.stdout.write(decoder.decode(buffer)); return buffer.length; } });
   // Pure-Python wheels (pytest, hypothesis, ...) unpacked into site-packages.
   const wheelDir = path.join(vendor, "py-wheels");
   pyodide.FS.mkdirTree("/wheels");
