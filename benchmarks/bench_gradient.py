@@ -108,8 +108,10 @@ def torch_loop(activation: str = "tanh"):
     def make():
         act = torch.nn.Tanh if activation == "tanh" else torch.nn.ReLU
         model = torch.nn.Sequential(
-            torch.nn.Linear(2, 32), act(),
-            torch.nn.Linear(32, 32), act(),
+            torch.nn.Linear(2, 32),
+            act(),
+            torch.nn.Linear(32, 32),
+            act(),
             torch.nn.Linear(32, 1),
         ).double()
         with torch.no_grad():  # the same starting point as explainer_core
@@ -176,10 +178,15 @@ def population_throughput(repeats: int) -> list[dict]:
                     start = time.perf_counter()
                     fn()
                     best[name] = min(best[name], time.perf_counter() - start)
-            rows.append({"N": n_points, "P": P,
-                         "networks_per_s_population": P / best["population"],
-                         "networks_per_s_loop": P / best["loop"],
-                         "speedup": best["loop"] / best["population"]})
+            rows.append(
+                {
+                    "N": n_points,
+                    "P": P,
+                    "networks_per_s_population": P / best["population"],
+                    "networks_per_s_loop": P / best["loop"],
+                    "speedup": best["loop"] / best["population"],
+                }
+            )
     return rows
 
 
@@ -194,11 +201,16 @@ def main() -> None:
     exec(compile(NUMPY_CODE, "<bench>", "exec"), namespace)
     import numpy
 
-    print(f"network {'-'.join(map(str, SIZES))} tanh, {N_POINTS} points, float64, full-batch MSE, "
-          f"Adam; best of {args.repeats} x {args.steps} steps")
+    print(
+        f"network {'-'.join(map(str, SIZES))} tanh, {N_POINTS} points, float64, full-batch MSE, "
+        f"Adam; best of {args.repeats} x {args.steps} steps"
+    )
     print(f"python {sys.version.split()[0]}, numpy {numpy.__version__}")
-    loops = {"numpy": namespace["numpy_loop"], "driver": namespace["driver_loop"],
-             "numpy_relu": namespace["relu_loop"]}
+    loops = {
+        "numpy": namespace["numpy_loop"],
+        "driver": namespace["driver_loop"],
+        "numpy_relu": namespace["relu_loop"],
+    }
     have_torch = torch_loop() is not None
     if have_torch:
         loops["torch"] = torch_loop("tanh")
@@ -207,17 +219,25 @@ def main() -> None:
     ours = rates["numpy"]
     print(f"explainer_core (CPython), tanh, backprop + adam.step : {ours:8.0f} steps/s")
     print(f"explainer_core (CPython), tanh, train.run driver     : {rates['driver']:8.0f} steps/s")
-    print(f"explainer_core (CPython), relu, backprop + adam.step : {rates['numpy_relu']:8.0f} steps/s")
+    print(
+        f"explainer_core (CPython), relu, backprop + adam.step : {rates['numpy_relu']:8.0f} steps/s"
+    )
     if not have_torch:
-        print("PyTorch: not importable in this interpreter; run with an interpreter that has "
-              "torch (e.g. /tmp/torchvenv/bin/python) to compare")
+        print(
+            "PyTorch: not importable in this interpreter; run with an interpreter that has "
+            "torch (e.g. /tmp/torchvenv/bin/python) to compare"
+        )
     else:
         import torch
 
         print(f"PyTorch {torch.__version__} CPU, 1 thread, tanh   : {rates['torch']:8.0f} steps/s")
-        print(f"PyTorch {torch.__version__} CPU, 1 thread, relu   : {rates['torch_relu']:8.0f} steps/s")
-        print(f"  explainer_core / PyTorch: tanh {ours / rates['torch']:.2f}x, "
-              f"relu {rates['numpy_relu'] / rates['torch_relu']:.2f}x  (goal >= 3x)")
+        print(
+            f"PyTorch {torch.__version__} CPU, 1 thread, relu   : {rates['torch_relu']:8.0f} steps/s"
+        )
+        print(
+            f"  explainer_core / PyTorch: tanh {ours / rates['torch']:.2f}x, "
+            f"relu {rates['numpy_relu'] / rates['torch_relu']:.2f}x  (goal >= 3x)"
+        )
 
     if not args.no_pyodide:
         from tests._pyodide import available, run_in_pyodide
@@ -232,14 +252,18 @@ def main() -> None:
             )
             in_browser, driver_browser = run_in_pyodide(code)
             print(f"explainer_core (Pyodide), backprop + adam.step : {in_browser:10.0f} steps/s")
-            print(f"explainer_core (Pyodide), train.run driver     : {driver_browser:10.0f} steps/s")
+            print(
+                f"explainer_core (Pyodide), train.run driver     : {driver_browser:10.0f} steps/s"
+            )
             print(f"  Pyodide is {ours / in_browser:.2f}x slower than CPython (goal <= 4x)")
 
     print("population forward, 2-32-32-1 tanh (networks evaluated per second):")
     for row in population_throughput(args.repeats):
-        print(f"  N = {row['N']:3d} points, P = {row['P']:4d}: one call "
-              f"{row['networks_per_s_population']:9.0f}/s, "
-              f"Python loop {row['networks_per_s_loop']:9.0f}/s, speed-up {row['speedup']:.1f}x")
+        print(
+            f"  N = {row['N']:3d} points, P = {row['P']:4d}: one call "
+            f"{row['networks_per_s_population']:9.0f}/s, "
+            f"Python loop {row['networks_per_s_loop']:9.0f}/s, speed-up {row['speedup']:.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,9 @@ def _check_rng(rng) -> np.random.Generator:
     # A legacy RandomState is accepted too: RandomState(0) replays nnfs.init()'s global stream
     if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
         raise _validate.ArgumentTypeError(
-            "rng", "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
-            f"or a numpy.random.RandomState, got {rng!r}"
+            "rng",
+            "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
+            f"or a numpy.random.RandomState, got {rng!r}",
         )
     return rng
 
@@ -144,7 +145,9 @@ def regression_data(
     low = _validate.real_number("low", low)
     high = _validate.real_number("high", high)
     if not high > low:
-        raise _validate.ArgumentValueError("high", f"high must be greater than low ({low:g}), got {high:g}")
+        raise _validate.ArgumentValueError(
+            "high", f"high must be greater than low ({low:g}), got {high:g}"
+        )
     noise = _validate.number_in_range("noise", noise, 0.0, 1e6)
     x = np.linspace(low, high, samples)
     with np.errstate(all="ignore"):
@@ -236,16 +239,41 @@ def beale_grad(p: Array) -> Array:
 SURFACES: dict[str, Surface] = {
     s.name: s
     for s in [
-        Surface("rosenbrock", rosenbrock, rosenbrock_grad, ((1.0, 1.0),), 0.0,
-                ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0)),
-        Surface("himmelblau", himmelblau, himmelblau_grad,
-                ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
-                 (-3.779310253377747, -3.2831859912861696), (3.5844283403304917, -1.8481265269644034)),
-                0.0, ((-5.0, 5.0), (-5.0, 5.0)), (0.0, 0.0)),
-        Surface("rastrigin", rastrigin, rastrigin_grad, ((0.0, 0.0),), 0.0,
-                ((-5.12, 5.12), (-5.12, 5.12)), (3.3, -2.7)),
-        Surface("beale", beale, beale_grad, ((3.0, 0.5),), 0.0,
-                ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5)),
+        Surface(
+            "rosenbrock",
+            rosenbrock,
+            rosenbrock_grad,
+            ((1.0, 1.0),),
+            0.0,
+            ((-2.0, 2.0), (-1.0, 3.0)),
+            (-1.5, 2.0),
+        ),
+        Surface(
+            "himmelblau",
+            himmelblau,
+            himmelblau_grad,
+            (
+                (3.0, 2.0),
+                (-2.805118086952745, 3.131312518250573),
+                (-3.779310253377747, -3.2831859912861696),
+                (3.5844283403304917, -1.8481265269644034),
+            ),
+            0.0,
+            ((-5.0, 5.0), (-5.0, 5.0)),
+            (0.0, 0.0),
+        ),
+        Surface(
+            "rastrigin",
+            rastrigin,
+            rastrigin_grad,
+            ((0.0, 0.0),),
+            0.0,
+            ((-5.12, 5.12), (-5.12, 5.12)),
+            (3.3, -2.7),
+        ),
+        Surface(
+            "beale", beale, beale_grad, ((3.0, 0.5),), 0.0, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5)
+        ),
     ]
 }
 

@@ -81,7 +81,9 @@ def image_data(picture) -> tuple[Array, Array]:
     picture = _validate.float_array("image", picture, ndim=2)
     height, width = picture.shape
     if height < 1 or width < 1:
-        raise _validate.ArgumentValueError("image", f"image must not be empty, got shape {picture.shape}")
+        raise _validate.ArgumentValueError(
+            "image", f"image must not be empty, got shape {picture.shape}"
+        )
     x, y = pixel_grid(height, width)
     return np.stack([x.ravel(), y.ravel()], axis=1), picture.reshape(-1, 1)
 
@@ -93,7 +95,8 @@ def to_image(predictions, height: int, width: int) -> Array:
     width = _validate.integer_in_range("width", width, 1, 4096)
     if predictions.size != height * width:
         raise _validate.ArgumentValueError(
-            "predictions", f"predictions must have {height * width} values for a {height} x {width} "
-            f"image, got {predictions.size}"
+            "predictions",
+            f"predictions must have {height * width} values for a {height} x {width} "
+            f"image, got {predictions.size}",
         )
     return np.clip(np.nan_to_num(predictions.reshape(height, width), nan=0.0), 0.0, 1.0)

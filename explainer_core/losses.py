@@ -44,7 +44,9 @@ def _check_regression_targets(y, n: int, k: int) -> Array:
     if y.ndim == 1 and k == 1:
         y = y[:, None]
     if y.shape != (n, k):
-        raise _validate.ArgumentValueError("y", f"y must have shape ({n}, {k}) to match the predictions, got {y.shape}")
+        raise _validate.ArgumentValueError(
+            "y", f"y must have shape ({n}, {k}) to match the predictions, got {y.shape}"
+        )
     return y
 
 
@@ -86,31 +88,41 @@ def _check_class_targets(y, n: int, k: int) -> Array:
     try:
         array = np.asarray(y) if not isinstance(y, np.ndarray) else y
     except Exception as error:  # ragged lists and the like
-        raise _validate.ArgumentValueError("y", f"y must be an array of class indices: {error}") from None
+        raise _validate.ArgumentValueError(
+            "y", f"y must be an array of class indices: {error}"
+        ) from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
     ):
-        raise _validate.ArgumentTypeError("y", f"y must hold class indices (integers), got dtype {array.dtype}")
+        raise _validate.ArgumentTypeError(
+            "y", f"y must hold class indices (integers), got dtype {array.dtype}"
+        )
     if np.iscomplexobj(array):
-        raise _validate.ArgumentTypeError("y", f"y must hold class indices (integers), got complex dtype {array.dtype}")
+        raise _validate.ArgumentTypeError(
+            "y", f"y must hold class indices (integers), got complex dtype {array.dtype}"
+        )
     if array.ndim == 2 and array.shape == (n, k):
         array = _validate.float_array("y", array)
         if not np.all((array == 0) | (array == 1)) or not np.all(array.sum(axis=1) == 1):
-            raise _validate.ArgumentValueError("y", "y given as a 2-D array must be one-hot rows (a single 1 per row)")
+            raise _validate.ArgumentValueError(
+                "y", "y given as a 2-D array must be one-hot rows (a single 1 per row)"
+            )
         return np.argmax(array, axis=1)
     if array.ndim != 1 or array.shape[0] != n:
-        raise _validate.ArgumentValueError("y",
+        raise _validate.ArgumentValueError(
+            "y",
             f"y must be {n} class indices (shape ({n},)) or one-hot rows (shape ({n}, {k})), "
-            f"got shape {array.shape}"
+            f"got shape {array.shape}",
         )
     if not np.issubdtype(array.dtype, np.integer):
         array = _validate.float_array("y", array)
         if not np.all(array == np.round(array)):
             raise _validate.ArgumentValueError("y", "y must hold whole-number class indices")
     if n and (array.min() < 0 or array.max() >= k):
-        raise _validate.ArgumentValueError("y",
+        raise _validate.ArgumentValueError(
+            "y",
             f"y must hold class indices in [0, {k - 1}] for {k} outputs, "
-            f"got values in [{array.min()}, {array.max()}]"
+            f"got values in [{array.min()}, {array.max()}]",
         )
     return array.astype(np.intp)
 
@@ -158,7 +170,9 @@ LOSSES: dict[str, Loss] = {
             lambda p, y: (_mae_value(p, y), _mae_grad(p, y)),
             _check_regression_targets,
         ),
-        Loss("softmax_cross_entropy", _ce_value, _ce_grad, _ce_value_and_grad, _check_class_targets),
+        Loss(
+            "softmax_cross_entropy", _ce_value, _ce_grad, _ce_value_and_grad, _check_class_targets
+        ),
     ]
 }
 
@@ -175,12 +189,16 @@ def get(name: str) -> Loss:
 def _checked(pred, y, loss: Loss) -> tuple[Array, Array]:
     pred = _validate.float_array("predictions", pred)
     if pred.ndim == 1:
-        raise _validate.ArgumentValueError("predictions",
+        raise _validate.ArgumentValueError(
+            "predictions",
             f"predictions must have shape (..., N, k), got shape {pred.shape}; "
-            "use pred[:, None] for a single output"
+            "use pred[:, None] for a single output",
         )
     if pred.ndim < 2 or pred.shape[-2] < 1 or pred.shape[-1] < 1:
-        raise _validate.ArgumentValueError("predictions", f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}")
+        raise _validate.ArgumentValueError(
+            "predictions",
+            f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}",
+        )
     return pred, loss.check_targets(y, pred.shape[-2], pred.shape[-1])
 
 
@@ -236,7 +254,10 @@ def accuracy(pred: Array, y: Array) -> Array:
     """
     pred = _validate.float_array("predictions", pred)
     if pred.ndim < 2 or pred.shape[-2] < 1 or pred.shape[-1] < 1:
-        raise _validate.ArgumentValueError("predictions", f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}")
+        raise _validate.ArgumentValueError(
+            "predictions",
+            f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}",
+        )
     n, k = pred.shape[-2:]
     if k == 1:
         c = _check_class_targets(y, n, 2)

@@ -45,12 +45,14 @@ CACHE_BLOCK = 2**16
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """`layer_sizes` as a tuple of at least two whole numbers >= 1, else a ValueError."""
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise _validate.ArgumentTypeError("layer_sizes",
-            f"layer_sizes must be a list of whole numbers like [2, 16, 1], got {layer_sizes!r}"
+        raise _validate.ArgumentTypeError(
+            "layer_sizes",
+            f"layer_sizes must be a list of whole numbers like [2, 16, 1], got {layer_sizes!r}",
         )
     if len(layer_sizes) < 2:
-        raise _validate.ArgumentValueError("layer_sizes",
-            f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}"
+        raise _validate.ArgumentValueError(
+            "layer_sizes",
+            f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}",
         )
     sizes = tuple(
         _validate.integer_in_range(f"layer_sizes[{i}]", n, 1, 100_000)
@@ -58,8 +60,9 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     )
     count = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if count > MAX_PARAMETERS:
-        raise _validate.ArgumentValueError("layer_sizes",
-            f"layer_sizes {list(sizes)} give {count} parameters; at most {MAX_PARAMETERS} allowed"
+        raise _validate.ArgumentValueError(
+            "layer_sizes",
+            f"layer_sizes {list(sizes)} give {count} parameters; at most {MAX_PARAMETERS} allowed",
         )
     return sizes
 
@@ -203,8 +206,9 @@ def forward_population(
         return _forward_block(thetas, sizes, X, hidden, output)
     out = np.empty((P, N, sizes[-1]))
     for start in range(0, P, block):  # blocks of networks, not one network at a time
-        out[start : start + block] = _forward_block(thetas[start : start + block], sizes, X,
-                                                    hidden, output)
+        out[start : start + block] = _forward_block(
+            thetas[start : start + block], sizes, X, hidden, output
+        )
     return out
 
 
@@ -317,8 +321,9 @@ def check_rng(rng) -> np.random.Generator:
     """A Generator, or a legacy RandomState (which replays the NNFS book's `np.random.randn`)."""
     if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
         raise _validate.ArgumentTypeError(
-            "rng", "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
-            f"or a numpy.random.RandomState, got {rng!r}"
+            "rng",
+            "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
+            f"or a numpy.random.RandomState, got {rng!r}",
         )
     return rng
 
@@ -328,9 +333,10 @@ def check_theta(theta, sizes: tuple[int, ...]) -> Array:
     theta = _validate.float_array("theta", theta, ndim=1)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if theta.shape[0] != expected:
-        raise _validate.ArgumentValueError("theta",
+        raise _validate.ArgumentValueError(
+            "theta",
             f"theta must have length {expected} for layer_sizes {list(sizes)}, "
-            f"got {theta.shape[0]}"
+            f"got {theta.shape[0]}",
         )
     return theta
 
@@ -340,9 +346,10 @@ def check_population(thetas, sizes: tuple[int, ...]) -> Array:
     thetas = _validate.float_array("thetas", thetas, ndim=2)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if thetas.shape[1] != expected or thetas.shape[0] < 1:
-        raise _validate.ArgumentValueError("thetas",
+        raise _validate.ArgumentValueError(
+            "thetas",
             f"thetas must have shape (P, {expected}) with P >= 1 for layer_sizes {list(sizes)}, "
-            f"got {thetas.shape}"
+            f"got {thetas.shape}",
         )
     return thetas
 
@@ -365,9 +372,10 @@ def check_inputs(X, sizes: tuple[int, ...]) -> Array:
     if X.ndim == 1 and sizes[0] == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != sizes[0] or X.shape[0] < 1:
-        raise _validate.ArgumentValueError("X",
+        raise _validate.ArgumentValueError(
+            "X",
             f"X must have shape (N, {sizes[0]}) with N >= 1 for layer_sizes {list(sizes)}, "
-            f"got {X.shape}"
+            f"got {X.shape}",
         )
     check_memory(1, X.shape[0], sizes)
     return X

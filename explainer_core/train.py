@@ -100,8 +100,15 @@ def network_task(
         return float(loss_fn.value(out, targets)), _accuracy(out, targets)
 
     name = f"mlp {'-'.join(map(str, sizes))} {activation} {loss}"
-    return Task(name, nets.param_count(sizes), X.shape[0], classification,
-                loss_and_grad, population_loss, evaluate)
+    return Task(
+        name,
+        nets.param_count(sizes),
+        X.shape[0],
+        classification,
+        loss_and_grad,
+        population_loss,
+        evaluate,
+    )
 
 
 def function_task(
@@ -163,9 +170,11 @@ def make_record(
         "forward_passes": int(forward_passes),
         "backward_passes": int(backward_passes),
         "wall_time": float(wall_time),
-        "theta": []
-        if theta is None
-        else [float(v) for v in np.asarray(theta)[theta_indices(len(theta), theta_dims)]],
+        "theta": (
+            []
+            if theta is None
+            else [float(v) for v in np.asarray(theta)[theta_indices(len(theta), theta_dims)]]
+        ),
         "diverged": not math.isfinite(loss),
     }
     record.update(extra)
@@ -205,16 +214,21 @@ def run(
     """
     if not isinstance(task, Task):
         raise _validate.ArgumentTypeError(
-            "task", f"task must be a train.Task (network_task(...) or function_task(...)), got {task!r}"
+            "task",
+            f"task must be a train.Task (network_task(...) or function_task(...)), got {task!r}",
         )
-    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
+    if not (
+        callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))
+    ):
         raise _validate.ArgumentTypeError(
-            "optimizer", f"optimizer must come from explainer_core.optim (sgd, adam, ...), got {optimizer!r}"
+            "optimizer",
+            f"optimizer must come from explainer_core.optim (sgd, adam, ...), got {optimizer!r}",
         )
     theta = _validate.float_array("theta", theta, ndim=1).copy()
     if theta.shape[0] != task.dimension:
         raise _validate.ArgumentValueError(
-            "theta", f"theta must have length {task.dimension} for {task.name}, got {theta.shape[0]}"
+            "theta",
+            f"theta must have length {task.dimension} for {task.name}, got {theta.shape[0]}",
         )
     steps = _validate.integer_in_range("steps", steps, 0, MAX_STEPS)
     record_every = _validate.integer_in_range("record_every", record_every, 1, MAX_STEPS)
@@ -227,8 +241,18 @@ def run(
         raise _validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator or None, got {rng!r}"
         )
-    return _quietly(_run(task, optimizer, theta, steps, None if full_batch else batch_size, rng,
-                         record_every, theta_dims))
+    return _quietly(
+        _run(
+            task,
+            optimizer,
+            theta,
+            steps,
+            None if full_batch else batch_size,
+            rng,
+            record_every,
+            theta_dims,
+        )
+    )
 
 
 def _quietly(records: Iterator[dict]) -> Iterator[dict]:
@@ -252,7 +276,9 @@ def _run(task, optimizer, theta, steps, batch_size, rng, record_every, theta_dim
     def record(step, value, accuracy):
         nonlocal started, elapsed
         elapsed += time.perf_counter() - started
-        out = make_record(name, step, value, forward, backward, elapsed, theta, theta_dims, accuracy)
+        out = make_record(
+            name, step, value, forward, backward, elapsed, theta, theta_dims, accuracy
+        )
         started = time.perf_counter()
         return out
 

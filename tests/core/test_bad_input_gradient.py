@@ -16,19 +16,27 @@ from hypothesis import strategies as st
 
 from explainer_core import activations, datasets, expr, losses, nets, optim, schedules, train
 
-SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 
 floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
-scalars = st.one_of(floats, st.integers(-10**20, 10**20), st.booleans(), st.none(),
-                    st.text(max_size=5), st.just([1.0, 2.0]))
+scalars = st.one_of(
+    floats,
+    st.integers(-(10**20), 10**20),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=5),
+    st.just([1.0, 2.0]),
+)
 
 
 @st.composite
 def arrays(draw, max_dims=3, max_side=5):
     """Arrays of any small shape and dtype, or lists that are not arrays at all."""
-    kind = draw(st.sampled_from(["float", "int", "bool", "complex", "str", "object", "ragged",
-                                 "scalar"]))
+    kind = draw(
+        st.sampled_from(["float", "int", "bool", "complex", "str", "object", "ragged", "scalar"])
+    )
     shape = tuple(draw(st.lists(st.integers(0, max_side), min_size=0, max_size=max_dims)))
     size = int(np.prod(shape)) if shape else 1
     if kind == "float":
@@ -50,13 +58,16 @@ def arrays(draw, max_dims=3, max_side=5):
     return draw(scalars)
 
 
-names = st.one_of(st.sampled_from(sorted(activations.ACTIVATIONS)), st.text(max_size=8),
-                  st.none(), st.integers())
+names = st.one_of(
+    st.sampled_from(sorted(activations.ACTIVATIONS)), st.text(max_size=8), st.none(), st.integers()
+)
 loss_names = st.one_of(st.sampled_from(sorted(losses.LOSSES)), st.text(max_size=8), st.none())
 layer_sizes = st.one_of(
     st.lists(st.integers(1, 6), min_size=2, max_size=4),
     st.lists(st.one_of(st.integers(-3, 7), st.floats(-2, 7), st.text(max_size=2)), max_size=4),
-    st.just("2-3-1"), st.none(), st.integers(),
+    st.just("2-3-1"),
+    st.none(),
+    st.integers(),
 )
 
 
@@ -92,8 +103,9 @@ def almost_valid_problem(draw):
     n = draw(st.integers(1, 6))
     D = nets.param_count(sizes)
     theta = np.array(draw(st.lists(st.floats(-1e3, 1e3), min_size=D, max_size=D)))
-    X = np.array(draw(st.lists(st.floats(-1e3, 1e3), min_size=n * sizes[0],
-                               max_size=n * sizes[0]))).reshape(n, sizes[0])
+    X = np.array(
+        draw(st.lists(st.floats(-1e3, 1e3), min_size=n * sizes[0], max_size=n * sizes[0]))
+    ).reshape(n, sizes[0])
     y = np.array(draw(st.lists(st.integers(0, sizes[-1] - 1), min_size=n, max_size=n)))
     broken = draw(st.sampled_from(["none", "theta", "X", "y", "loss", "activation"]))
     loss = draw(st.sampled_from(sorted(losses.LOSSES)))
@@ -116,7 +128,8 @@ def almost_valid_problem(draw):
 def test_loss_and_grad(problem):
     sizes, theta, X, y, loss, activation = problem
     only_value_or_type_errors(
-        lambda: nets.loss_and_grad(theta, sizes, X, y, loss=loss, activation=activation))
+        lambda: nets.loss_and_grad(theta, sizes, X, y, loss=loss, activation=activation)
+    )
 
 
 @SETTINGS
@@ -125,8 +138,11 @@ def test_numerical_gradient(problem, delta):
     from explainer_core import numdiff
 
     sizes, theta, X, y, loss, activation = problem
-    only_value_or_type_errors(lambda: numdiff.network_numerical_gradient(
-        theta, sizes, X, y, loss=loss, activation=activation, delta=delta))
+    only_value_or_type_errors(
+        lambda: numdiff.network_numerical_gradient(
+            theta, sizes, X, y, loss=loss, activation=activation, delta=delta
+        )
+    )
 
 
 @SETTINGS
@@ -139,8 +155,9 @@ def test_losses(name, pred, y):
 @SETTINGS
 @given(scalars, scalars, scalars, scalars, scalars)
 def test_optimizer_settings(lr, a, b, c, d):
-    only_value_or_type_errors(lambda: optim.sgd(lr, momentum=a, dampening=b, nesterov=c,
-                                                weight_decay=d))
+    only_value_or_type_errors(
+        lambda: optim.sgd(lr, momentum=a, dampening=b, nesterov=c, weight_decay=d)
+    )
     only_value_or_type_errors(lambda: optim.adam(lr, b1=a, b2=b, eps=c, weight_decay=d))
     only_value_or_type_errors(lambda: optim.normalized_gd(lr))
     only_value_or_type_errors(lambda: optim.clip_by_norm(np.ones(3), lr))
@@ -167,15 +184,50 @@ def test_datasets(samples, classes, which):
         only_value_or_type_errors(lambda: datasets.sine_data(samples))
 
 
-tokens = st.sampled_from(["x", "y", "pi", "e", "1", "2.5", "1e308", "-", "+", "*", "/", "**",
-                          "^", "(", ")", ",", "sin(", "log(", "exp(", "sqrt(", "abs(", ".",
-                          "__", "import", "'", "[", "]", "lambda", ":", "=", " "])
+tokens = st.sampled_from(
+    [
+        "x",
+        "y",
+        "pi",
+        "e",
+        "1",
+        "2.5",
+        "1e308",
+        "-",
+        "+",
+        "*",
+        "/",
+        "**",
+        "^",
+        "(",
+        ")",
+        ",",
+        "sin(",
+        "log(",
+        "exp(",
+        "sqrt(",
+        "abs(",
+        ".",
+        "__",
+        "import",
+        "'",
+        "[",
+        "]",
+        "lambda",
+        ":",
+        "=",
+        " ",
+    ]
+)
 
 
 @SETTINGS
-@given(st.one_of(st.text(max_size=40), st.lists(tokens, max_size=30).map("".join),
-                 st.integers(), st.none()),
-       st.floats(-1e3, 1e3) | st.just(math.inf))
+@given(
+    st.one_of(
+        st.text(max_size=40), st.lists(tokens, max_size=30).map("".join), st.integers(), st.none()
+    ),
+    st.floats(-1e3, 1e3) | st.just(math.inf),
+)
 def test_expressions(text, lo):
     def call():
         f = datasets.target_function(text)
@@ -193,9 +245,16 @@ def test_training_driver(steps, batch_size, record_every, theta_dims):
     task = train.network_task([1, 3, 1], X, y)
 
     def call():
-        for _ in train.run(task, optim.sgd(0.1), np.zeros(10), steps=steps,
-                           batch_size=batch_size, record_every=record_every,
-                           theta_dims=theta_dims, rng=np.random.default_rng(0)):
+        for _ in train.run(
+            task,
+            optim.sgd(0.1),
+            np.zeros(10),
+            steps=steps,
+            batch_size=batch_size,
+            record_every=record_every,
+            theta_dims=theta_dims,
+            rng=np.random.default_rng(0),
+        ):
             pass
 
     if isinstance(steps, int) and not isinstance(steps, bool) and steps > 50:

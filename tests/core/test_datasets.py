@@ -52,9 +52,17 @@ def test_sine_data():
 
 @pytest.mark.parametrize(
     "name, reference",
-    [("sin", math.sin), ("cos", math.cos), ("gaussian", lambda v: math.exp(-v * v)),
-     ("tanh", math.tanh), ("square", lambda v: v * v), ("exp", math.exp), ("abs", abs),
-     ("x^2", lambda v: v * v), ("sin(2*x) - 0.3*x^3", lambda v: math.sin(2 * v) - 0.3 * v**3)],
+    [
+        ("sin", math.sin),
+        ("cos", math.cos),
+        ("gaussian", lambda v: math.exp(-v * v)),
+        ("tanh", math.tanh),
+        ("square", lambda v: v * v),
+        ("exp", math.exp),
+        ("abs", abs),
+        ("x^2", lambda v: v * v),
+        ("sin(2*x) - 0.3*x^3", lambda v: math.sin(2 * v) - 0.3 * v**3),
+    ],
 )
 def test_targets(name, reference):
     X, y = datasets.regression_data(name, 21, -2.0, 2.0)
@@ -107,7 +115,7 @@ def test_smiley_image():
     assert np.allclose(img, img[:, ::-1])  # left-right symmetric
     assert img[0, 0] == 0 and img[16, 16] == 1  # black corner, bright face between the eyes
     x, y = images.pixel_grid(32, 32)
-    eye = (np.hypot(x + 0.32, y - 0.28) < 0.1)
+    eye = np.hypot(x + 0.32, y - 0.28) < 0.1
     assert np.all(img[eye] == 0)
 
 

@@ -45,8 +45,9 @@ def test_cross_entropy_against_explicit_softmax():
 def test_nnfs_cross_entropy_example():
     # NNFS chapter 5: softmax outputs [0.7, 0.1, 0.2] with target class 0 give loss -log(0.7)
     probabilities = np.array([[0.7, 0.1, 0.2]])
-    assert math.isclose(losses.softmax_cross_entropy(np.log(probabilities), [0]), 0.35667494393873245,
-                        rel_tol=1e-14)
+    assert math.isclose(
+        losses.softmax_cross_entropy(np.log(probabilities), [0]), 0.35667494393873245, rel_tol=1e-14
+    )
 
 
 @pytest.mark.parametrize("name", ["mse", "mae", "softmax_cross_entropy"])
@@ -108,7 +109,10 @@ def test_regression_targets_as_a_vector_for_one_output():
         (lambda: losses.mse(np.zeros((3, 2)), np.zeros((3, 3))), r"y must have shape \(3, 2\)"),
         (lambda: losses.mse(np.zeros(3), np.zeros(3)), "predictions must have shape"),
         (lambda: losses.mse(np.zeros((3, 1)), [np.nan, 0, 0]), "y contains NaN"),
-        (lambda: losses.softmax_cross_entropy(np.zeros((3, 2)), [0, 1, 2]), r"class indices in \[0, 1\]"),
+        (
+            lambda: losses.softmax_cross_entropy(np.zeros((3, 2)), [0, 1, 2]),
+            r"class indices in \[0, 1\]",
+        ),
         (lambda: losses.softmax_cross_entropy(np.zeros((3, 2)), [0, 1]), "class indices"),
         (lambda: losses.softmax_cross_entropy(np.zeros((3, 2)), [0.5, 1, 0]), "whole-number"),
         (lambda: losses.softmax_cross_entropy(np.zeros((2, 2)), [[1, 1], [0, 1]]), "one-hot"),

@@ -38,16 +38,26 @@ def test_binary_step_has_true_zero_gradient():
 
 
 def test_erf_matches_math_erf():
-    x = np.concatenate([np.linspace(-7, 7, 20001), [0.0, -0.0, 0.46875, -0.46875, 4.0, -4.0,
-                                                   1e-300, 30.0, -30.0, np.inf, -np.inf]])
+    x = np.concatenate(
+        [
+            np.linspace(-7, 7, 20001),
+            [0.0, -0.0, 0.46875, -0.46875, 4.0, -4.0, 1e-300, 30.0, -30.0, np.inf, -np.inf],
+        ]
+    )
     expected = np.array([math.erf(v) for v in x])
     assert np.max(np.abs(activations.erf(x) - expected)) <= 1e-15
     assert np.isnan(activations.erf(np.array([np.nan]))[0])
 
 
 def test_tanh_matches_math_tanh():
-    z = np.concatenate([np.linspace(-25, 25, 20001), np.logspace(-300, 1.5, 400),
-                        -np.logspace(-300, 1.5, 400), [0.0, 0.01, -0.01, 800.0, -800.0]])
+    z = np.concatenate(
+        [
+            np.linspace(-25, 25, 20001),
+            np.logspace(-300, 1.5, 400),
+            -np.logspace(-300, 1.5, 400),
+            [0.0, 0.01, -0.01, 800.0, -800.0],
+        ]
+    )
     expected = np.array([math.tanh(v) for v in z])
     for f in (activations.get("tanh").f, activations._tanh_via_exp):
         got = f(z)
@@ -105,13 +115,18 @@ def test_unravel_population_matches_each_row():
 
 @pytest.mark.parametrize(
     "scheme, std",
-    [("he", math.sqrt(2 / 200)), ("lecun", math.sqrt(1 / 200)),
-     ("xavier", math.sqrt(2 / (200 + 300))), ("normal", 1.0), ("nnfs", 0.01)],
+    [
+        ("he", math.sqrt(2 / 200)),
+        ("lecun", math.sqrt(1 / 200)),
+        ("xavier", math.sqrt(2 / (200 + 300))),
+        ("normal", 1.0),
+        ("nnfs", 0.01),
+    ],
 )
 def test_initialisation_scales(scheme, std):
     sizes = [200, 300]
     theta = nets.init_params(sizes, np.random.default_rng(1), scheme)
-    (W, b), = nets.unravel(theta, sizes)
+    ((W, b),) = nets.unravel(theta, sizes)
     assert np.all(b == 0)
     # 60,000 draws: the sample standard deviation is within 2% of the target
     assert abs(W.std() / std - 1) < 0.02
@@ -161,8 +176,9 @@ def test_population_forward_equals_one_network_at_a_time(activation):
     out = nets.forward_population(thetas, sizes, X, activation=activation)
     assert out.shape == (5, 11, 3)
     for p in range(5):
-        assert np.allclose(out[p], nets.forward(thetas[p], sizes, X, activation=activation),
-                           rtol=1e-13, atol=1e-14)
+        assert np.allclose(
+            out[p], nets.forward(thetas[p], sizes, X, activation=activation), rtol=1e-13, atol=1e-14
+        )
 
 
 def test_population_losses_in_one_call():
@@ -217,8 +233,9 @@ def _problem(loss, seed):
 @pytest.mark.parametrize("activation", SMOOTH + KINKED)
 def test_backprop_matches_central_differences(loss, activation):
     sizes, theta, X, y = _problem(loss, seed=len(activation) + len(loss))
-    kwargs = dict(loss=loss, activation=activation,
-                  output_activation="tanh" if loss == "mse" else "identity")
+    kwargs = dict(
+        loss=loss, activation=activation, output_activation="tanh" if loss == "mse" else "identity"
+    )
     value, grad = nets.loss_and_grad(theta, sizes, X, y, **kwargs)
     assert grad.shape == theta.shape and np.isfinite(value)
     assert relative_error(grad, numerical_theta_gradient(theta, sizes, X, y, **kwargs)) < 1e-6
@@ -259,18 +276,31 @@ def test_backprop_on_a_single_linear_neuron_by_hand():
     "call, match",
     [
         (lambda: nets.forward(np.zeros(5), [2, 1], np.zeros((3, 2))), "theta must have length 3"),
-        (lambda: nets.forward(np.zeros(3), [2, 1], np.zeros((3, 4))), r"X must have shape \(N, 2\)"),
+        (
+            lambda: nets.forward(np.zeros(3), [2, 1], np.zeros((3, 4))),
+            r"X must have shape \(N, 2\)",
+        ),
         (lambda: nets.forward(np.zeros(3), [2, 1], [[np.nan, 1.0]]), "X contains NaN"),
-        (lambda: nets.forward(np.zeros(3), [2, 1], np.zeros((3, 2)), activation="swish"),
-         "allowed: identity"),
-        (lambda: nets.forward(np.zeros(3), [2, 1], np.zeros((3, 2)), output_activation="softmax"),
-         "output_activation"),
+        (
+            lambda: nets.forward(np.zeros(3), [2, 1], np.zeros((3, 2)), activation="swish"),
+            "allowed: identity",
+        ),
+        (
+            lambda: nets.forward(
+                np.zeros(3), [2, 1], np.zeros((3, 2)), output_activation="softmax"
+            ),
+            "output_activation",
+        ),
         (lambda: nets.param_count([2]), "layer_sizes"),
         (lambda: nets.param_count([2, 0, 1]), r"layer_sizes\[1\]"),
         (lambda: nets.forward_population(np.zeros(3), [2, 1], np.zeros((3, 2))), "thetas"),
         (lambda: nets.init_params([2, 1], np.random.default_rng(0), "glorot"), "scheme"),
-        (lambda: nets.loss_and_grad(np.zeros(3), [2, 1], np.zeros((3, 2)), [0, 1, 1],
-                                    loss="hinge"), "loss"),
+        (
+            lambda: nets.loss_and_grad(
+                np.zeros(3), [2, 1], np.zeros((3, 2)), [0, 1, 1], loss="hinge"
+            ),
+            "loss",
+        ),
         (lambda: nets.loss_and_grad(np.zeros(3), [2, 1], np.zeros((3, 2)), [0, 1]), "y must have"),
     ],
 )

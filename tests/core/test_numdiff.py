@@ -23,8 +23,9 @@ def test_forward_difference_of_2x_squared_is_4x_plus_2_delta():
     # (2 (x + d)^2 - 2 x^2) / d = 4 x + 2 d exactly: the O(delta) error, by hand
     x = np.linspace(-2, 2, 9)
     for delta in [1e-2, 1e-3]:
-        assert np.allclose(numdiff.forward_difference(lambda v: 2 * v**2, x, delta),
-                           4 * x + 2 * delta, atol=1e-9)
+        assert np.allclose(
+            numdiff.forward_difference(lambda v: 2 * v**2, x, delta), 4 * x + 2 * delta, atol=1e-9
+        )
     # the central difference of a quadratic has no truncation error at all
     assert np.allclose(numdiff.central_difference(lambda v: 2 * v**2, x, 1e-2), 4 * x, atol=1e-10)
 
@@ -57,7 +58,8 @@ def test_network_numerical_gradient_matches_backprop_and_counts_passes():
     D, N = theta.size, X.shape[0]
     for method, passes, tol in [("central", 2 * D * N, 1e-8), ("forward", (D + 1) * N, 1e-4)]:
         result = numdiff.network_numerical_gradient(
-            theta, sizes, X, c, loss="softmax_cross_entropy", method=method, delta=1e-6)
+            theta, sizes, X, c, loss="softmax_cross_entropy", method=method, delta=1e-6
+        )
         assert result.forward_passes == passes
         assert np.max(np.abs(result.grad - grad)) < tol * max(1.0, np.max(np.abs(grad)))
     assert numdiff.passes_backprop(N) == (N, N)

@@ -78,14 +78,22 @@ def adam_by_hand(g_seq_fn, theta, lr, b1, b2, eps, steps, wd=0.0):
 def test_adam_first_step_moves_each_coordinate_by_lr():
     # m_hat = g, v_hat = g^2, so the first step is lr * g / (|g| + eps)
     got = trajectory(optim.adam(0.1), 1)[0]
-    assert np.allclose(got, THETA0 - 0.1 * np.sign(THETA0) * (np.abs(A * THETA0) / (np.abs(A * THETA0) + 1e-8)),
-                       rtol=1e-15)
+    assert np.allclose(
+        got,
+        THETA0 - 0.1 * np.sign(THETA0) * (np.abs(A * THETA0) / (np.abs(A * THETA0) + 1e-8)),
+        rtol=1e-15,
+    )
 
 
-@pytest.mark.parametrize("lr, b1, b2, eps, wd", [(0.1, 0.9, 0.999, 1e-8, 0.0),
-                                                 (0.05, 0.8, 0.99, 1e-3, 0.0),
-                                                 (0.02, 0.9, 0.999, 1e-7, 0.3),
-                                                 (0.1, 0.0, 0.5, 1e-8, 0.0)])
+@pytest.mark.parametrize(
+    "lr, b1, b2, eps, wd",
+    [
+        (0.1, 0.9, 0.999, 1e-8, 0.0),
+        (0.05, 0.8, 0.99, 1e-3, 0.0),
+        (0.02, 0.9, 0.999, 1e-7, 0.3),
+        (0.1, 0.0, 0.5, 1e-8, 0.0),
+    ],
+)
 def test_adam_sequence(lr, b1, b2, eps, wd):
     got = trajectory(optim.adam(lr, b1=b1, b2=b2, eps=eps, weight_decay=wd), 30)
     for i in range(2):
@@ -106,8 +114,10 @@ def test_schedule_values():
     assert schedules.step_decay(1.0, 2, 0.5).values(5).tolist() == [1, 1, 0.5, 0.5, 0.25]
     assert np.allclose(schedules.inverse_time(1.0, 0.5).values(4), [1, 1 / 1.5, 1 / 2, 1 / 2.5])
     c = math.cos
-    assert np.allclose(schedules.cosine(1.0, 4).values(6),
-                       [1, (1 + c(math.pi / 4)) / 2, 0.5, (1 + c(3 * math.pi / 4)) / 2, 0, 0])
+    assert np.allclose(
+        schedules.cosine(1.0, 4).values(6),
+        [1, (1 + c(math.pi / 4)) / 2, 0.5, (1 + c(3 * math.pi / 4)) / 2, 0, 0],
+    )
     assert np.allclose(schedules.cosine(1.0, 2, lr_min=0.2).values(3), [1.0, 0.6, 0.2])
     assert schedules.get("constant", lr=0.3)(7) == 0.3
 
@@ -134,14 +144,19 @@ def test_clip_by_norm_like_torch():
     assert np.allclose(optim.clip_by_norm(g, 1.0), g / (5.0 + 1e-6))
     assert np.array_equal(optim.clip_by_norm(g, 10.0), g)
     # clipped SGD: the step is lr * max_norm in the gradient's direction
-    got = trajectory(optim.clipped(optim.sgd(1.0), 0.5), 1, theta=[0.0, 0.0],
-                     grad=lambda th: np.array([3.0, 4.0]))[0]
+    got = trajectory(
+        optim.clipped(optim.sgd(1.0), 0.5),
+        1,
+        theta=[0.0, 0.0],
+        grad=lambda th: np.array([3.0, 4.0]),
+    )[0]
     assert np.allclose(got, [-0.3, -0.4], atol=1e-6)
 
 
 def test_normalized_gd_takes_steps_of_length_lr():
-    got = trajectory(optim.normalized_gd(0.5), 1, theta=[0.0, 0.0],
-                     grad=lambda th: np.array([3.0, 4.0]))[0]
+    got = trajectory(
+        optim.normalized_gd(0.5), 1, theta=[0.0, 0.0], grad=lambda th: np.array([3.0, 4.0])
+    )[0]
     assert np.allclose(got, [-0.3, -0.4], rtol=1e-15)
     # zero gradient: no step, no division by zero
     assert np.array_equal(trajectory(optim.normalized_gd(0.5), 1, grad=np.zeros_like)[0], THETA0)

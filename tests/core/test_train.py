@@ -7,8 +7,17 @@ import pytest
 
 from explainer_core import datasets, nets, optim, schedules, train
 
-FIELDS = {"method", "step", "loss", "accuracy", "forward_passes", "backward_passes",
-          "wall_time", "theta", "diverged"}
+FIELDS = {
+    "method",
+    "step",
+    "loss",
+    "accuracy",
+    "forward_passes",
+    "backward_passes",
+    "wall_time",
+    "theta",
+    "diverged",
+}
 
 
 def sine_task():
@@ -51,8 +60,11 @@ def test_forward_and_backward_passes_are_counted_per_example():
     assert [r["forward_passes"] for r in records] == [64 * k for k in range(6)]
     assert all(r["backward_passes"] == r["forward_passes"] for r in records)
     # mini-batches of 24 over 64 examples: 24, 24, 16 per epoch
-    records = list(train.run(task, optim.sgd(0.1), np.zeros(25), steps=7, batch_size=24,
-                             rng=np.random.default_rng(0)))
+    records = list(
+        train.run(
+            task, optim.sgd(0.1), np.zeros(25), steps=7, batch_size=24, rng=np.random.default_rng(0)
+        )
+    )
     assert [r["forward_passes"] for r in records] == [0, 24, 48, 64, 88, 112, 128, 152]
 
 
@@ -70,8 +82,10 @@ def test_same_seed_same_trajectory():
         X, y = datasets.spiral_data(30, 3, rng)
         task = train.network_task([2, 8, 3], X, y, loss="softmax_cross_entropy", activation="relu")
         theta = nets.init_params([2, 8, 3], rng)
-        return [(r["loss"], r["accuracy"], tuple(r["theta"]))
-                for r in train.run(task, optim.adam(0.02), theta, steps=30, batch_size=16, rng=rng)]
+        return [
+            (r["loss"], r["accuracy"], tuple(r["theta"]))
+            for r in train.run(task, optim.adam(0.02), theta, steps=30, batch_size=16, rng=rng)
+        ]
 
     assert trajectory(4) == trajectory(4)
     assert trajectory(4) != trajectory(5)
@@ -93,16 +107,18 @@ def test_divergence_ends_the_run_with_a_marked_record():
 def test_function_task_on_rosenbrock():
     s = datasets.surface("rosenbrock")
     task = train.function_task("rosenbrock", s.f, s.grad, 2)
-    records = list(train.run(task, optim.adam(0.02), np.array(s.start), steps=3000,
-                             record_every=500))
+    records = list(
+        train.run(task, optim.adam(0.02), np.array(s.start), steps=3000, record_every=500)
+    )
     assert records[-1]["forward_passes"] == 3000  # one evaluation per step
     assert np.allclose(records[-1]["theta"], s.minima[0], atol=1e-3)
     assert records[-1]["loss"] < 1e-6 < records[0]["loss"]
 
 
 def test_make_record_for_search_methods():
-    r = train.make_record("local_search", 4, 0.25, 1280, 0, 0.5, np.arange(20.0), theta_dims=3,
-                          sigma=0.1)
+    r = train.make_record(
+        "local_search", 4, 0.25, 1280, 0, 0.5, np.arange(20.0), theta_dims=3, sigma=0.1
+    )
     assert r["theta"] == [0.0, 10.0, 19.0] and r["sigma"] == 0.1 and r["backward_passes"] == 0
     assert train.theta_indices(5, 10).tolist() == [0, 1, 2, 3, 4]
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests._pyodide import available, run_in_pyodide
 
-CODE = r'''
+CODE = r"""
 import numpy as np
 from explainer_core import activations, datasets, images, nets, optim, schedules, train
 
@@ -52,7 +52,7 @@ result["run/photo"] = [{"loss": r["loss"], "theta": r["theta"]} for r in records
 
 thetas = np.random.default_rng(5).standard_normal((6, nets.param_count(sizes)))
 result["population"] = nets.forward_population(thetas, sizes, X[:5], "gelu").ravel().tolist()
-'''
+"""
 
 
 def run_here() -> dict:
@@ -83,5 +83,8 @@ def test_gradient_training_is_the_same_in_pyodide():
     for key in here:
         if key.startswith("run/") and key != "run/photo":
             for a, b in zip(here[key], there[key]):
-                assert (a["step"], a["forward_passes"], a["accuracy"]) == \
-                       (b["step"], b["forward_passes"], b["accuracy"])
+                assert (a["step"], a["forward_passes"], a["accuracy"]) == (
+                    b["step"],
+                    b["forward_passes"],
+                    b["accuracy"],
+                )

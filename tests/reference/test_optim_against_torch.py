@@ -27,14 +27,16 @@ D = 7
 
 SGD_CASES = [
     dict(lr=lr, momentum=m, dampening=d, nesterov=n, weight_decay=wd)
-    for lr, m, d, n, wd in itertools.product([0.05, 0.3], [0.0, 0.5, 0.9], [0.0, 0.3],
-                                             [False, True], [0.0, 0.01])
+    for lr, m, d, n, wd in itertools.product(
+        [0.05, 0.3], [0.0, 0.5, 0.9], [0.0, 0.3], [False, True], [0.0, 0.01]
+    )
     if not (n and (m == 0.0 or d != 0.0))
 ]
 ADAM_CASES = [
     dict(lr=lr, b1=b1, b2=b2, eps=eps, weight_decay=wd)
-    for lr, (b1, b2), eps, wd in itertools.product([1e-3, 0.1], [(0.9, 0.999), (0.5, 0.9), (0.0, 0.99)],
-                                                   [1e-8, 1e-3], [0.0, 0.05])
+    for lr, (b1, b2), eps, wd in itertools.product(
+        [1e-3, 0.1], [(0.9, 0.999), (0.5, 0.9), (0.0, 0.99)], [1e-8, 1e-3], [0.0, 0.05]
+    )
 ]
 
 
@@ -88,23 +90,40 @@ def compare_all() -> list[tuple[str, float]]:
     for i, case in enumerate(ADAM_CASES):
         theta0, grad = gradient_stream(100 + i)
         ours = run_ours(optim.adam(**case), theta0, grad)
-        kw = dict(lr=case["lr"], betas=(case["b1"], case["b2"]), eps=case["eps"],
-                  weight_decay=case["weight_decay"], foreach=False)
+        kw = dict(
+            lr=case["lr"],
+            betas=(case["b1"], case["b2"]),
+            eps=case["eps"],
+            weight_decay=case["weight_decay"],
+            foreach=False,
+        )
         theirs = run_torch(lambda ps: torch.optim.Adam(ps, **kw), theta0, grad)
         results.append((f"adam {case}", max_relative_difference(ours, theirs)))
     # schedules: torch's StepLR and CosineAnnealingLR update the rate after each step
     theta0, grad = gradient_stream(999)
     ours = run_ours(optim.sgd(schedules.step_decay(0.2, 10, 0.5), momentum=0.9), theta0, grad)
-    theirs = run_torch(lambda ps: torch.optim.SGD(ps, lr=0.2, momentum=0.9, foreach=False),
-                       theta0, grad, lambda o: torch.optim.lr_scheduler.StepLR(o, 10, 0.5))
+    theirs = run_torch(
+        lambda ps: torch.optim.SGD(ps, lr=0.2, momentum=0.9, foreach=False),
+        theta0,
+        grad,
+        lambda o: torch.optim.lr_scheduler.StepLR(o, 10, 0.5),
+    )
     results.append(("sgd + step_decay vs StepLR", max_relative_difference(ours, theirs)))
     ours = run_ours(optim.adam(schedules.cosine(0.1, 40, 0.01)), theta0, grad)
-    theirs = run_torch(lambda ps: torch.optim.Adam(ps, lr=0.1, foreach=False), theta0, grad,
-                       lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 40, 0.01))
+    theirs = run_torch(
+        lambda ps: torch.optim.Adam(ps, lr=0.1, foreach=False),
+        theta0,
+        grad,
+        lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 40, 0.01),
+    )
     # torch's cosine schedule is recursive and its rate leaves lr_min after T_max steps: compare
     # only the first T_max steps
-    results.append(("adam + cosine vs CosineAnnealingLR (40 steps)",
-                    max_relative_difference(ours[:40], theirs[:40])))
+    results.append(
+        (
+            "adam + cosine vs CosineAnnealingLR (40 steps)",
+            max_relative_difference(ours[:40], theirs[:40]),
+        )
+    )
     # gradient clipping
     ours = run_ours(optim.clipped(optim.sgd(0.1), 0.5), theta0, grad)
 
@@ -142,6 +161,8 @@ if __name__ == "__main__":
     for name, diff in compare_all():
         worst = max(worst, diff)
         print(f"{diff:9.2e}  {name}")
-    print(f"{len(SGD_CASES)} SGD and {len(ADAM_CASES)} Adam settings, {STEPS} steps each; "
-          f"largest relative difference {worst:.2e}")
+    print(
+        f"{len(SGD_CASES)} SGD and {len(ADAM_CASES)} Adam settings, {STEPS} steps each; "
+        f"largest relative difference {worst:.2e}"
+    )
     sys.exit(0 if worst < 1e-12 else 1)
