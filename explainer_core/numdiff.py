@@ -100,14 +100,16 @@ def numerical_gradient(
     base = None if method == "central" else float(loss_fn(theta[None, :])[0])
     for start in range(0, D, chunk):  # a loop over chunks of parameters, to bound memory
         idx = np.arange(start, min(D, start + chunk))
+        rows = np.arange(len(idx))
         plus = np.repeat(theta[None, :], len(idx), axis=0)
-        plus[np.arange(len(idx)), idx] += delta
+        plus[rows, idx] += delta
         if method == "forward":
-            grad[idx] = (loss_fn(plus) - base) / delta
+            # divide by the step actually represented, (theta + delta) - theta
+            grad[idx] = (loss_fn(plus) - base) / (plus[rows, idx] - theta[idx])
         else:
             minus = np.repeat(theta[None, :], len(idx), axis=0)
-            minus[np.arange(len(idx)), idx] -= delta
-            grad[idx] = (loss_fn(plus) - loss_fn(minus)) / (2.0 * delta)
+            minus[rows, idx] -= delta
+            grad[idx] = (loss_fn(plus) - loss_fn(minus)) / (plus[rows, idx] - minus[rows, idx])
     return grad
 
 
