@@ -12,7 +12,7 @@ from . import _style, register
 
 def toy_landscape_data(activation: str = "tanh", loss: str = "mse", n: str = "51") -> dict:
     grid = toy.loss_grid(activation, loss, int(n))
-    half = (grid.a[1] - grid.a[0]) / 2
+    half = 0.52 * (grid.a[1] - grid.a[0])  # cells overlap a little: no anti-aliasing seams
     aa, bb = np.meshgrid(grid.a, grid.b)
     cells = [
         {"a0": round(a - half, 4), "a1": round(a + half, 4), "b0": round(b - half, 4),

@@ -38,6 +38,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and np.all(np.isfinite(value)):
+            return value.tolist()  # the common case, without visiting every element
         return jsonable(value.tolist())
     if isinstance(value, (bool, np.bool_)):
         return bool(value)

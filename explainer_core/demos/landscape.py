@@ -52,6 +52,7 @@ def setup(activation: str = "tanh", loss: str = "mse", grid: int = 100) -> dict:
         "minimum": {"a": a_min, "b": b_min, "loss": l_min},
         "data": {"x": toy.DATA_X, "y": toy.DATA_Y},
         "target": {"x": CURVE_X, "y": np.sin(CURVE_X)},
+        "curve_x": CURVE_X,  # the x of every model curve that evaluate() returns
     }
 
 
@@ -70,7 +71,7 @@ def _state(params: np.ndarray, activation: str, loss: str) -> dict:
         "b": float(params[0, 1]),
         "loss": value,
         "grad": gradient,
-        "curve": {"x": CURVE_X, "y": toy.predict(params, CURVE_X, activation)[0]},
+        "curve": toy.predict(params, CURVE_X, activation)[0],  # at setup()'s curve_x
         "predictions": toy.predict(params, toy.DATA_X, activation)[0],
     }
 

@@ -28,7 +28,9 @@ def test_evaluate_matches_the_core():
     result = out["result"]
     assert result["loss"] == toy.loss([[1.25, -0.5]], activation="sin", loss="mae")[0]
     assert result["grad"] == toy.grad([[1.25, -0.5]], activation="sin", loss="mae")[0].tolist()
-    assert len(result["curve"]["x"]) == len(result["curve"]["y"])
+    setup = call("setup", activation="sin", loss="mae", grid=5)["result"]
+    assert len(result["curve"]) == len(setup["curve_x"])
+    assert result["curve"][10] == toy.predict([[1.25, -0.5]], [setup["curve_x"][10]], "sin")[0, 0]
 
 
 def test_setup_grid_is_row_major_over_b_then_a():

@@ -259,7 +259,7 @@ export default async function mount(root, api) {
       ctx.setLineDash([]);
     };
     line(L.target.x, L.target.y, "#0072B2", [6, 4]);
-    if (state.point) line(state.point.curve.x, state.point.curve.y.map((y) => y ?? 0), "#E69F00", []);
+    if (state.point) line(L.curve_x, state.point.curve.map((y) => y ?? 0), "#E69F00", []);
     ctx.fillStyle = "#0072B2";
     L.data.x.forEach((x, k) => {
       ctx.beginPath(); ctx.arc(sx(x), sy(L.data.y[k]), 5, 0, 2 * Math.PI); ctx.fill();
