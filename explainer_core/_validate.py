@@ -127,3 +127,15 @@ def _fmt(x: float) -> str:
     if x in (math.inf, -math.inf):
         return "inf" if x > 0 else "-inf"
     return f"{x:g}"
+
+
+def generator(value, name: str = "rng"):
+    """An explicit random generator: a numpy Generator, or a legacy RandomState (which replays
+    the NNFS book's global `np.random` stream); anything else is a TypeError naming `name`."""
+    if not isinstance(value, (np.random.Generator, np.random.RandomState)):
+        raise ArgumentTypeError(
+            name,
+            f"{name} must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
+            f"or a numpy.random.RandomState, got {value!r}",
+        )
+    return value

@@ -30,13 +30,7 @@ MAX_SAMPLES = 1_000_000
 
 def _check_rng(rng) -> np.random.Generator:
     # A legacy RandomState is accepted too: RandomState(0) replays nnfs.init()'s global stream
-    if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
-        raise _validate.ArgumentTypeError(
-            "rng",
-            "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
-            f"or a numpy.random.RandomState, got {rng!r}",
-        )
-    return rng
+    return _validate.generator(rng)
 
 
 def _samples_classes(samples, classes) -> tuple[int, int]:

@@ -319,13 +319,7 @@ def _output_activation(name: str) -> activations.Activation:
 
 def check_rng(rng) -> np.random.Generator:
     """A Generator, or a legacy RandomState (which replays the NNFS book's `np.random.randn`)."""
-    if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
-        raise _validate.ArgumentTypeError(
-            "rng",
-            "rng must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
-            f"or a numpy.random.RandomState, got {rng!r}",
-        )
-    return rng
+    return _validate.generator(rng)
 
 
 def check_theta(theta, sizes: tuple[int, ...]) -> Array:

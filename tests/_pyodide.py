@@ -46,3 +46,23 @@ def run_in_pyodide(code: str, timeout: float = 600) -> object:
     if done.returncode != 0 or MARK not in done.stdout:
         raise PyodideError(f"Pyodide run failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.rsplit(MARK, 1)[1])
+
+
+def run_here(code: str) -> object:
+    """Run the same snippet in this CPython, returning its `result` as JSON would carry it."""
+    namespace: dict = {"__name__": "__cpython_run__"}
+    exec(compile(code, "<cpython>", "exec"), namespace)
+    return json.loads(json.dumps(namespace.get("result")))
+
+
+def close(a, b, tol: float = 1e-12) -> bool:
+    """Nested JSON values equal, floats to `tol` (relative, or absolute near zero)."""
+    import math
+
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(close(a[k], b[k], tol) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(close(u, v, tol) for u, v in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+    return a == b

@@ -7,12 +7,10 @@ identical; losses and parameters agree to 1e-12 (relative, or absolute near zero
 two numpy builds may round a transcendental function differently in the last bit.
 """
 
-import json
-import math
 
 import pytest
 
-from tests._pyodide import available, run_in_pyodide
+from tests._pyodide import available, close, run_here, run_in_pyodide
 
 CODE = r"""
 import numpy as np
@@ -55,27 +53,13 @@ result["population"] = nets.forward_population(thetas, sizes, X[:5], "gelu").rav
 """
 
 
-def run_here() -> dict:
-    namespace: dict = {}
-    exec(compile(CODE, "<cpython>", "exec"), namespace)
-    return json.loads(json.dumps(namespace["result"]))
-
-
-def close(a, b) -> bool:
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(close(u, v) for u, v in zip(a, b))
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
 
 
 def test_gradient_training_is_the_same_in_pyodide():
     reason = available()
     if reason:
         pytest.skip(reason)
-    here, there = run_here(), run_in_pyodide(CODE)
+    here, there = run_here(CODE), run_in_pyodide(CODE)
     assert sorted(here) == sorted(there)
     for key in here:
         assert close(here[key], there[key]), key

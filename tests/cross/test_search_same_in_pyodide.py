@@ -5,12 +5,11 @@ identical; losses and parameters agree to 1e-12 relative (the two numpy builds m
 different order or round tanh differently in the last bit, never more).
 """
 
-import json
 
 import numpy as np
 import pytest
 
-from tests._pyodide import available, run_in_pyodide
+from tests._pyodide import available, run_here, run_in_pyodide
 
 CODE = r'''
 import numpy as np
@@ -43,17 +42,12 @@ result["draws"] = np.random.default_rng(1234).standard_normal(4).tolist()
 '''
 
 
-def run_here() -> dict:
-    namespace: dict = {}
-    exec(compile(CODE, "<cpython>", "exec"), namespace)
-    return json.loads(json.dumps(namespace["result"]))
-
 
 def test_search_runs_are_the_same_in_pyodide():
     reason = available()
     if reason:
         pytest.skip(reason)
-    here, there = run_here(), run_in_pyodide(CODE)
+    here, there = run_here(CODE), run_in_pyodide(CODE)
     assert here["draws"] == there["draws"]  # the generator stream itself is bit-identical
     assert sorted(here) == sorted(there)
     for key in here:
