@@ -5,8 +5,6 @@ and the dimensionality sweep. Data from `explainer_core.landscape_figures` and
 
 from __future__ import annotations
 
-import altair as alt
-
 from explainer_core import dimensionality, landscape_figures
 
 from . import _style, register
@@ -25,6 +23,8 @@ def optimizer_race_data(task: str = "sine", steps: str = "") -> dict:
     "search and OpenAI-ES for the same compute.",
 )
 def optimizer_race(data: dict) -> alt.HConcatChart:
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     base = alt.Chart(alt.NamedData("runs")).transform_filter("datum.loss > 0")
     legend = alt.Legend(orient="bottom", columns=3, symbolStrokeWidth=2.5, labelLimit=320,
                         symbolType="stroke")
@@ -61,6 +61,8 @@ def connectivity_barrier_data(hidden: str = "8") -> dict:
     "Bezier curve stays low all the way. Each path's barrier height is marked.",
 )
 def connectivity_barrier(data: dict) -> alt.LayerChart:
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     color = alt.Color("path:N", title="path", legend=alt.Legend(orient="bottom"))
     shape = alt.Shape("path:N", title="path", legend=alt.Legend(orient="bottom"))
     tips = [alt.Tooltip("path:N"), alt.Tooltip("t:Q", format=".3f"),
@@ -105,6 +107,8 @@ def hessian_spectrum_data(hidden: str = "3", steps: str = "300") -> dict:
     "direction of negative curvature.",
 )
 def hessian_spectrum(data: dict) -> alt.VConcatChart:
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     step = alt.X("step:Q", title="gradient descent step")
     # bluish green: above 3:1 contrast on both the light and the dark page
     loss = alt.Chart(alt.NamedData("loss")).mark_line(strokeWidth=2.5,
@@ -156,6 +160,8 @@ def flat_sharp_data(directions: str = "20") -> dict:
     "slowly (a flat minimum).",
 )
 def flat_sharp(data: dict) -> alt.LayerChart:
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     # two Okabe-Ito colours (blue, orange) stay distinct with every common colour deficiency
     color = alt.Color("minimum:N", title="minimum reached with",
                       legend=alt.Legend(orient="bottom", labelLimit=320))
@@ -204,6 +210,8 @@ def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
     "of parameters for random mutation, and stays at two steps for gradient descent.",
 )
 def dimensionality_sweep(data: dict) -> alt.HConcatChart:
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     d_axis = alt.X("parameters:Q", title="number of parameters D (log scale)",
                    scale=alt.Scale(type="log"))
     series = alt.Color("series:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320))

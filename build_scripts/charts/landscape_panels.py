@@ -8,8 +8,6 @@ every colour readable on every part of the colour scale, in light and dark mode.
 
 from __future__ import annotations
 
-import altair as alt
-
 from explainer_core import landscape_figures
 
 from . import _style, register
@@ -36,6 +34,8 @@ def connectivity_plane_data(hidden: str = "8", n: str = "41") -> dict:
 
 def landscape_panels(data: dict) -> alt.HConcatChart:
     """One heatmap of the loss per panel, with the paths drawn on it, start and end marked."""
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
     views = []
     for panel in data["panels"]:
         name = panel["panel"]
