@@ -20,11 +20,14 @@ explainer_core sources and the library versions: an unchanged chart is never rec
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
+import importlib.metadata
 import inspect
 import json
 import pkgutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -64,20 +67,51 @@ def load_all() -> dict[str, ChartDef]:
     return CHARTS
 
 
-def _sources_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
-        h.update(path.relative_to(ROOT).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+CORE = ROOT / "explainer_core"
+
+
+def _core_imports(path: Path) -> set[Path]:
+    """The explainer_core modules that the file at `path` imports directly."""
+    found = set()
+    package = path.parent.relative_to(ROOT).parts if path.is_relative_to(CORE) else ()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            parts = base + (node.module.split(".") if node.module else [])
+            names = [parts + [alias.name] for alias in node.names] + [parts]
+        elif isinstance(node, ast.Import):
+            names = [alias.name.split(".") for alias in node.names]
+        else:
+            continue
+        for dotted in names:
+            if dotted[:1] != ["explainer_core"]:
+                continue
+            for candidate in (ROOT.joinpath(*dotted).with_suffix(".py"), ROOT.joinpath(*dotted, "__init__.py")):
+                if candidate.exists():
+                    found.add(candidate)
+    return found
+
+
+def core_dependencies(module_file: Path) -> list[Path]:
+    """Every explainer_core module a chart module depends on, following imports transitively.
+
+    A chart is re-rendered when one of these changes, and only then: editing a module that the
+    chart's data never touches leaves it cached.
+    """
+    seen: set[Path] = set()
+    todo = list(_core_imports(Path(module_file)))
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo.extend(_core_imports(path) - seen)
+    return sorted(seen)
 
 
 def cache_key(name: str, options: dict[str, str]) -> str:
     """What a chart's output depends on, hashed: its code, its options, its inputs' code."""
-    import altair
-    import vl_convert
-
     definition = CHARTS[name]
+    module_file = Path(sys.modules[definition.chart.__module__].__file__)
     h = hashlib.sha256()
     for part in (
         inspect.getsource(definition.data),
@@ -86,9 +120,9 @@ def cache_key(name: str, options: dict[str, str]) -> str:
         json.dumps(options, sort_keys=True),
         (Path(__file__).parent / "_style.py").read_text(),
         (Path(__file__).read_text()),
-        _sources_digest(ROOT / "explainer_core"),
-        altair.__version__,
-        vl_convert.__version__,
+        *(p.relative_to(ROOT).as_posix() + p.read_text() for p in core_dependencies(module_file)),
+        importlib.metadata.version("altair"),
+        importlib.metadata.version("vl-convert-python"),
     ):
         h.update(part.encode())
         h.update(b"\0")

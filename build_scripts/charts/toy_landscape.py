@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 
 from explainer_core import toy
@@ -31,7 +30,9 @@ def toy_landscape_data(activation: str = "tanh", loss: str = "mse", n: str = "51
     alt="Heatmap of the loss over the two parameters a and b, from -5 to 5; darker is lower "
     "loss, and a cross marks the lowest point.",
 )
-def toy_landscape(data: dict) -> alt.LayerChart:
+def toy_landscape(data: dict):
+    import altair as alt  # lazily: a warm build with every chart cached never imports Altair
+
     heat = (
         alt.Chart(alt.NamedData("grid"))
         .mark_rect()

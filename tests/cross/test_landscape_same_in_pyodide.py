@@ -7,12 +7,10 @@ to 1e-9 (relative, or absolute near zero): the numpy builds may round transcende
 and summation orders differently in the last bits, which SVD and training can amplify a little.
 """
 
-import json
-import math
 
 import pytest
 
-from tests._pyodide import available, run_in_pyodide
+from tests._pyodide import available, close, run_here, run_in_pyodide
 
 CODE = r'''
 import numpy as np
@@ -52,27 +50,13 @@ result["figure"] = landscape_figures.saddle_paths(n=5, steps=20)["paths"]
 '''
 
 
-def run_here() -> dict:
-    namespace: dict = {}
-    exec(compile(CODE, "<cpython>", "exec"), namespace)
-    return json.loads(json.dumps(namespace["result"]))
-
-
-def close(a, b) -> bool:
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(close(u, v) for u, v in zip(a, b))
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
 
 
 def test_landscape_is_the_same_in_pyodide():
     reason = available()
     if reason:
         pytest.skip(reason)
-    here, there = run_here(), run_in_pyodide(CODE)
+    here, there = run_here(CODE), run_in_pyodide(CODE)
     assert sorted(here) == sorted(there)
     for key in here:
-        assert close(here[key], there[key]), key
+        assert close(here[key], there[key], tol=1e-9), key
