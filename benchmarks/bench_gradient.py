@@ -1,7 +1,9 @@
 """Adam steps per second on a small MLP: explainer_core vs PyTorch, and CPython vs Pyodide.
 
     python benchmarks/bench_gradient.py [--steps 2000] [--repeats 3] [--no-pyodide]
-    /tmp/torchvenv/bin/python benchmarks/bench_gradient.py     # with PyTorch in the same run
+    .venv-torch/bin/python benchmarks/bench_gradient.py     # with PyTorch in the same run
+
+(a separate venv: python3 -m venv .venv-torch && .venv-torch/bin/pip install torch==2.13.0 numpy)
 
 Measured side by side in one run, on the same machine, same network and data:
 
@@ -225,7 +227,7 @@ def main() -> None:
     if not have_torch:
         print(
             "PyTorch: not importable in this interpreter; run with an interpreter that has "
-            "torch (e.g. /tmp/torchvenv/bin/python) to compare"
+            "torch (e.g. .venv-torch/bin/python) to compare"
         )
     else:
         import torch

@@ -3,7 +3,7 @@
 Skipped when torch is not importable (torch is never a dependency of the project). Run it with
 an interpreter that has torch, as a test or as a script:
 
-    /tmp/torchvenv/bin/python tests/reference/test_optim_against_torch.py
+    .venv-torch/bin/python tests/reference/test_optim_against_torch.py
 
 Both optimizers get the same gradients: those of a quadratic with random curvature at the
 current parameters plus a fixed stream of noise, so any difference in the update rule would
