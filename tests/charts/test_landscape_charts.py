@@ -22,7 +22,7 @@ from altair.vegalite.v6.schema import load_schema  # noqa: E402
 from build_scripts import charts  # noqa: E402
 
 # Small but representative options, so the whole file runs in seconds; the defaults are
-# rendered by the site build (tests/site).
+# rendered by the site build (tests/site_build).
 CASES = {
     "surface_paths": {"n": "15"},
     "saddle_paths": {"n": "15"},
