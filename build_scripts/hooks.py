@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -40,6 +42,7 @@ DIRECTIVE = re.compile(r"^\s*\[\[\s*(?P<kind>[a-z]+)\s*:\s*(?P<name>[^\s\]]*)(?P
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 OPTION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$")
 CHART_CACHE = ROOT / ".cache" / "charts"
+TEMPLATE_CACHE = ROOT / ".cache" / "templates"
 DEMO_JS = ROOT / "docs" / "js" / "demos"
 
 _build = {"wheel": None, "charts": {}, "stats": [], "started": 0.0}
@@ -58,6 +61,17 @@ def on_config(config, **kwargs):
     name, data = wheel.build_wheel()
     _build["wheel"] = (name, data)
     return config
+
+
+def on_env(env, config, files, **kwargs):
+    """Keep the theme's compiled templates between builds (keyed by each template's source).
+
+    Compiling Material's templates is the largest fixed cost of a rebuild; Jinja's bytecode
+    cache recompiles a template only when its source changes.
+    """
+    TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(TEMPLATE_CACHE))
+    return env
 
 
 def _prefix(page) -> str:

@@ -21,6 +21,7 @@ explainer_core sources and the library versions: an unchanged chart is never rec
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -70,11 +71,29 @@ def load_all() -> dict[str, ChartDef]:
 CORE = ROOT / "explainer_core"
 
 
-def _core_imports(path: Path) -> set[Path]:
-    """The explainer_core modules that the file at `path` imports directly."""
+_FILES: dict[Path, tuple[tuple[int, int], str, frozenset[Path]]] = {}
+
+
+def _read(path: Path) -> tuple[str, frozenset[Path]]:
+    """A source file's text and the explainer_core modules it imports directly.
+
+    Remembered until the file's size or modification time changes, so a build with many charts
+    (or `mkdocs serve` rebuilding) parses each module once, not once per chart.
+    """
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _FILES.get(path)
+    if known is None or known[0] != stamp:
+        text = path.read_text()
+        known = _FILES[path] = (stamp, text, frozenset(_core_imports(path, text)))
+    return known[1], known[2]
+
+
+def _core_imports(path: Path, text: str) -> set[Path]:
+    """The explainer_core modules that the file at `path`, with source `text`, imports directly."""
     found = set()
     package = path.parent.relative_to(ROOT).parts if path.is_relative_to(CORE) else ()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.ImportFrom):
             base = list(package[: len(package) - node.level + 1]) if node.level else []
             parts = base + (node.module.split(".") if node.module else [])
@@ -99,13 +118,19 @@ def core_dependencies(module_file: Path) -> list[Path]:
     chart's data never touches leaves it cached.
     """
     seen: set[Path] = set()
-    todo = list(_core_imports(Path(module_file)))
+    todo = list(_read(Path(module_file))[1])
     while todo:
         path = todo.pop()
         if path not in seen:
             seen.add(path)
-            todo.extend(_core_imports(path) - seen)
+            todo.extend(_read(path)[1] - seen)
     return sorted(seen)
+
+
+@functools.cache
+def _renderer_versions() -> tuple[str, str]:
+    """The installed Altair and vl-convert, which decide the spec and the fallback image."""
+    return importlib.metadata.version("altair"), importlib.metadata.version("vl-convert-python")
 
 
 def cache_key(name: str, options: dict[str, str]) -> str:
@@ -118,11 +143,10 @@ def cache_key(name: str, options: dict[str, str]) -> str:
         inspect.getsource(definition.chart),
         definition.alt,
         json.dumps(options, sort_keys=True),
-        (Path(__file__).parent / "_style.py").read_text(),
-        (Path(__file__).read_text()),
-        *(p.relative_to(ROOT).as_posix() + p.read_text() for p in core_dependencies(module_file)),
-        importlib.metadata.version("altair"),
-        importlib.metadata.version("vl-convert-python"),
+        _read(Path(__file__).parent / "_style.py")[0],
+        _read(Path(__file__))[0],
+        *(p.relative_to(ROOT).as_posix() + _read(p)[0] for p in core_dependencies(module_file)),
+        *_renderer_versions(),
     ):
         h.update(part.encode())
         h.update(b"\0")
