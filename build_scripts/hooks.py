@@ -18,6 +18,8 @@ their static fallbacks. By default nothing is loaded from another origin; settin
 from __future__ import annotations
 
 import html
+import importlib
+import inspect
 import json
 import logging
 import re
@@ -104,6 +106,16 @@ def _wheel_url(prefix: str) -> str:
     return f"{prefix}assets/wheels/{hashlib.sha256(data).hexdigest()[:12]}/{name}"
 
 
+def _demo_chart(name: str, options: dict, prefix: str) -> str:
+    """The chart a demo draws into (its module's CHART), with the demo's options that the
+    chart's data function takes: the static picture until the reader runs the demo."""
+    chart = getattr(importlib.import_module(f"{demo_lib.__name__}.{name}"), "CHART", None)
+    if chart is None:
+        return ""
+    accepted = inspect.signature(chart_lib.CHARTS[chart].data).parameters
+    return _chart_html(chart, {k: v for k, v in options.items() if k in accepted}, prefix)
+
+
 def _demo_html(name: str, options: dict, prefix: str, config) -> str:
     settings = (config.get("extra") or {}).get("explainer") or {}
     pyodide_url = settings.get("pyodide_url") or f"{prefix}assets/vendor/pyodide/"
@@ -126,6 +138,7 @@ def _demo_html(name: str, options: dict, prefix: str, config) -> str:
         "</div>\n"
         '<noscript><p class="gde-demo__noscript">This live demo needs JavaScript. The text and '
         "charts on this page work without it.</p></noscript>\n"
+        f"{_demo_chart(name, options, prefix)}"
         "</div>\n"
     )
 
@@ -134,8 +147,7 @@ def _chart_html(name: str, options: dict, prefix: str) -> str:
     rendered = chart_lib.render(name, options, CHART_CACHE)
     base = f"{name}-{rendered.key}"
     _build["charts"][base] = rendered
-    definition = chart_lib.CHARTS[name]
-    alt = html.escape(definition.alt, quote=True)
+    alt = html.escape(rendered.alt, quote=True)
     spec_url = f"{prefix}assets/charts/{base}.vl.json"
     image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
     return (
@@ -175,7 +187,10 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs):
             if name not in known:
                 out.append(_problem(page, lineno, f"unknown demo {name!r}; known demos: {', '.join(known)}"))
             else:
-                out.append(_demo_html(name, options, prefix, config))
+                try:
+                    out.append(_demo_html(name, options, prefix, config))
+                except (TypeError, ValueError) as error:
+                    out.append(_problem(page, lineno, f"demo {name!r} failed with options {options}: {error}"))
         else:
             if name not in chart_lib.CHARTS:
                 known = ", ".join(sorted(chart_lib.CHARTS))

@@ -18,7 +18,7 @@ only when its code or its inputs do.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -73,27 +73,29 @@ def _n(n) -> int:
 # ----------------------------------------------------------------------------- benchmark surfaces
 
 
-def _surface_runs(name: str, steps: int, seed: int) -> list[tuple[str, list[dict]]]:
+def _surface_runs(name: str, steps: int, seed: int,
+                  lr_scale: float = 1.0) -> list[tuple[str, Iterator[dict]]]:
+    """(label, record generator) per method on a surface; `list()` each to run it to the end."""
     s = datasets.surface(name)
     cfg = SURFACE_SETTINGS[name]
     task = train.function_task(name, s.f, s.grad, 2)
     start = np.array(s.start, dtype=np.float64)
     every = _every(steps)
-    runs = []
-    for label, opt in (
-        ("gradient descent", optim.sgd(cfg["sgd"])),
-        ("momentum 0.9", optim.sgd(cfg["momentum"], momentum=0.9)),
-        ("Adam", optim.adam(cfg["adam"])),
-    ):
-        runs.append((label, list(train.run(task, opt, start, steps=steps, record_every=every,
-                                           theta_dims=2))))
+    runs = [
+        (label, train.run(task, opt, start, steps=steps, record_every=every, theta_dims=2))
+        for label, opt in (
+            ("gradient descent", optim.sgd(cfg["sgd"] * lr_scale)),
+            ("momentum 0.9", optim.sgd(cfg["momentum"] * lr_scale, momentum=0.9)),
+            ("Adam", optim.adam(cfg["adam"] * lr_scale)),
+        )
+    ]
     # evolution gets the same compute: a gradient step costs one forward and one backward pass
     population = 4
     method = search.local_search(population=population, sigma=cfg["sigma"], mutate="all")
     generations = (2 * steps - 1) // population
-    runs.append(("local search (evolution)", list(search.run(
+    runs.append(("local search (evolution)", search.run(
         method, task, start, np.random.default_rng(seed), generations=generations,
-        record_every=_every(generations), theta_dims=2))))
+        record_every=_every(generations), theta_dims=2)))
     return runs
 
 
@@ -111,7 +113,8 @@ def surface_paths(surface: str = "rosenbrock", steps: int | None = None, n: int 
     steps = _validate.integer_in_range("steps", steps, 1, 100_000)
     grid = landscape.loss_grid(s.f, s.bounds[0], s.bounds[1], n=_n(n))
     paths = []
-    for label, records in _surface_runs(surface, steps, seed):
+    for label, generator in _surface_runs(surface, steps, seed):
+        records = list(generator)
         paths += path_records(
             "surface", label, [r["step"] for r in records], [r["theta"] for r in records],
             [r["loss"] for r in records],
@@ -156,53 +159,79 @@ def saddle_paths(n: int = 41, lr: float = 0.1, steps: int = 60) -> dict:
     }
 
 
-def optimizer_race(task: str = "sine", steps: int | None = None, seed: int = 0) -> dict:
-    """Loss against steps and against compute for gradient methods and evolution, same budget.
+RACE_TASKS = (*SURFACE_SETTINGS, "sine")
+RACE_METHODS = ("gradient descent", "momentum 0.9", "Adam", "local search (evolution)",
+                "OpenAI-ES")  # the labels of `race_runs`, in the order charts show them
+
+
+def race_runs(task: str = "sine", steps: int | None = None, seed: int = 0,
+              lr_scale: float = 1.0) -> list[tuple[str, Iterator[dict]]]:
+    """The optimizer race, not yet run: (label, generator of `train`/`search` records) per method.
 
     task: a benchmark surface (see `SURFACE_SETTINGS`) or "sine", a 1-16-16-1 tanh network
     (D = 321) fitting NNFS's sine data (64 points, full batch). Every method gets the compute of
     `steps` gradient steps, counted as in `train` (a gradient on N examples is N forward and
-    N backward passes; a population of P costs P N forward passes). Table `runs`
-    {method, step, loss, compute, forward_passes}.
+    N backward passes; a population of P costs P N forward passes). `lr_scale` multiplies every
+    learning rate (of the gradient methods and of OpenAI-ES's Adam), so a reader can push them
+    into divergence. `optimizer_race` runs them to the end; the race demo interleaves them.
     """
-    _validate.choice("task", task, [*SURFACE_SETTINGS, "sine"])
+    _validate.choice("task", task, RACE_TASKS)
+    if steps is None:
+        steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
+    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    lr_scale = _validate.positive("lr_scale", lr_scale, 1e3)
     if task in SURFACE_SETTINGS:
-        steps = SURFACE_SETTINGS[task]["steps"] if steps is None else steps
-        steps = _validate.integer_in_range("steps", steps, 1, 100_000)
-        runs = _surface_runs(task, steps, seed)
-    else:
-        steps = _validate.integer_in_range("steps", 500 if steps is None else steps, 1, 100_000)
-        runs = _sine_race(steps, seed)
-    table = [
-        {"method": label, "step": r["step"], "loss": _r(r["loss"]),
-         "compute": r["forward_passes"] + r["backward_passes"],
-         "forward_passes": r["forward_passes"]}
-        for label, records in runs for r in records if math.isfinite(r["loss"])
-    ]
-    return {"runs": table}
+        return _surface_runs(task, steps, seed, lr_scale)
+    return _sine_race(steps, seed, lr_scale)
 
 
-def _sine_race(steps: int, seed: int) -> list[tuple[str, list[dict]]]:
+def race_budget(task: str, steps: int) -> int:
+    """The compute every method of the race gets: `steps` gradient steps on the whole batch."""
+    examples = 1 if task in SURFACE_SETTINGS else len(_sine_task()[0])
+    return 2 * steps * examples
+
+
+def race_record(method: str, record: dict) -> dict:
+    """One row of the `runs` table from a `train`/`search` record."""
+    return {"method": method, "step": record["step"], "loss": _r(record["loss"]),
+            "compute": record["forward_passes"] + record["backward_passes"],
+            "forward_passes": record["forward_passes"]}
+
+
+def optimizer_race(task: str = "sine", steps: int | None = None, seed: int = 0,
+                   lr_scale: float = 1.0) -> dict:
+    """Loss against steps and against compute for gradient methods and evolution, same budget.
+
+    Table `runs` {method, step, loss, compute, forward_passes}; see `race_runs`. A method that
+    diverges keeps its finite records and stops.
+    """
+    return {"runs": [race_record(label, r) for label, generator in
+                     race_runs(task, steps, seed, lr_scale)
+                     for r in generator if math.isfinite(r["loss"])]}
+
+
+def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterator[dict]]]:
     X, y = _sine_task()
     sizes = (1, 16, 16, 1)
     task = train.network_task(sizes, X, y)
     theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
     every = _every(steps)
     runs = [
-        (label, list(train.run(task, opt, theta, steps=steps, record_every=every, theta_dims=0)))
-        for label, opt in (("gradient descent", optim.sgd(0.1)),
-                           ("momentum 0.9", optim.sgd(0.05, momentum=0.9)),
-                           ("Adam", optim.adam(0.01)))
+        (label, train.run(task, opt, theta, steps=steps, record_every=every, theta_dims=0))
+        for label, opt in (("gradient descent", optim.sgd(0.1 * lr_scale)),
+                           ("momentum 0.9", optim.sgd(0.05 * lr_scale, momentum=0.9)),
+                           ("Adam", optim.adam(0.01 * lr_scale)))
     ]
-    budget = 2 * steps * X.shape[0]
+    budget = race_budget("sine", steps)
     for label, method in (
         ("local search (evolution)", search.local_search(population=8, sigma=0.03, mutate="all")),
-        ("OpenAI-ES", search.openai_es(population=16, sigma=0.03, optimizer=optim.adam(0.03))),
+        ("OpenAI-ES", search.openai_es(population=16, sigma=0.03,
+                                       optimizer=optim.adam(0.03 * lr_scale))),
     ):
         generations = budget // (method.batch * X.shape[0])
-        runs.append((label, list(search.run(
+        runs.append((label, search.run(
             method, task, theta, np.random.default_rng(seed), generations=generations,
-            record_every=_every(generations), theta_dims=0, max_forward_passes=budget))))
+            record_every=_every(generations), theta_dims=0, max_forward_passes=budget)))
     return runs
 
 

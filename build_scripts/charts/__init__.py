@@ -42,13 +42,15 @@ class ChartDef:
     name: str
     data: Callable[..., dict[str, list[dict]]]
     chart: Callable[[dict[str, list[dict]]], Any]
-    alt: str  # text alternative, also the fallback image's alt text
+    # text alternative, also the fallback image's alt text: words, or a function of the data
+    # that puts the data's own numbers into words
+    alt: str | Callable[[dict[str, list[dict]]], str]
 
 
 CHARTS: dict[str, ChartDef] = {}
 
 
-def register(name: str, *, data: Callable[..., dict], alt: str):
+def register(name: str, *, data: Callable[..., dict], alt: str | Callable[[dict], str]):
     """Decorator: add a chart function to the library under `name`."""
 
     def wrap(chart_fn):
@@ -141,7 +143,7 @@ def cache_key(name: str, options: dict[str, str]) -> str:
     for part in (
         inspect.getsource(definition.data),
         inspect.getsource(definition.chart),
-        definition.alt,
+        definition.alt if isinstance(definition.alt, str) else inspect.getsource(definition.alt),
         json.dumps(options, sort_keys=True),
         _read(Path(__file__).parent / "_style.py")[0],
         _read(Path(__file__))[0],
@@ -165,6 +167,11 @@ class Rendered:
     @property
     def size(self) -> int:
         return len(self.spec)
+
+    @property
+    def alt(self) -> str:
+        """The text alternative, as written into the spec (it may be computed from the data)."""
+        return json.loads(self.spec)["description"]
 
 
 def render(name: str, options: dict[str, str], cache_dir: Path) -> Rendered:
@@ -196,7 +203,8 @@ def to_spec(name: str, options: dict[str, str]) -> dict:
     spec = chart.to_dict()
     spec.setdefault("datasets", {}).update(data)
     spec["config"] = _style.merge_config(spec.get("config", {}))
-    spec.setdefault("description", definition.alt)
+    alt_text = definition.alt if isinstance(definition.alt, str) else definition.alt(data)
+    spec["description"] = alt_text
     return spec
 
 

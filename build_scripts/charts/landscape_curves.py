@@ -10,28 +10,50 @@ from explainer_core import dimensionality, landscape_figures
 from . import _style, register
 
 
-def optimizer_race_data(task: str = "sine", steps: str = "") -> dict:
-    return landscape_figures.optimizer_race(task, int(steps) if steps else None)
+def optimizer_race_data(task: str = "sine", steps: str = "", lr_scale: str = "1",
+                        seed: str = "0") -> dict:
+    return landscape_figures.optimizer_race(task, int(steps) if steps else None, int(seed),
+                                            float(lr_scale))
 
 
-@register(
-    "optimizer_race",
-    data=optimizer_race_data,
-    alt="Two line charts of the training loss on a logarithmic axis. Left: against the number of "
-    "steps. Right: against the compute spent, in forward plus backward passes, where every "
-    "method got the same budget; gradient methods, Adam first, reach a lower loss than local "
-    "search and OpenAI-ES for the same compute.",
-)
+def optimizer_race_alt(data: dict) -> str:
+    final: dict[str, dict] = {}
+    for row in sorted(data["runs"], key=lambda row: row["compute"]):
+        final[row["method"]] = row
+    ranked = sorted(final.values(), key=lambda row: row["loss"])
+    return (
+        "Two line charts of the training loss on a logarithmic axis. Left: against the number "
+        "of steps. Right: against the compute spent, in forward plus backward passes, with the "
+        "same budget for every method. Final loss, lowest first: "
+        + "; ".join(f"{row['method']} {row['loss']:.3g} after {row['compute']:,} passes"
+                    for row in ranked) + "."
+    )
+
+
+@register("optimizer_race", data=optimizer_race_data, alt=optimizer_race_alt)
 def optimizer_race(data: dict) -> alt.HConcatChart:
+    """Loss per step and per compute. Every method keeps its colour whatever the task, and a
+    diverging loss is drawn up to a ceiling (1000 times the worst starting loss), where the
+    line leaves the chart, so it does not squash the other curves; tooltips give the true loss.
+    """
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
-    base = alt.Chart(alt.NamedData("runs")).transform_filter("datum.loss > 0")
+    base = (
+        alt.Chart(alt.NamedData("runs"))
+        .transform_filter("datum.loss > 0")
+        .transform_calculate(start="datum.step == 0 ? datum.loss : 0")
+        .transform_joinaggregate(ceiling="max(start)")
+        .transform_calculate(shown="min(datum.loss, 1000 * datum.ceiling)")
+    )
     legend = alt.Legend(orient="bottom", columns=3, symbolStrokeWidth=2.5, labelLimit=320,
                         symbolType="stroke")
-    color = alt.Color("method:N", title="optimizer", legend=legend)
+    methods = list(landscape_figures.RACE_METHODS)
+    color = alt.Color("method:N", title="optimizer", legend=legend,
+                      scale=alt.Scale(domain=methods, range=_style.OKABE_ITO[: len(methods)]))
     dash = alt.StrokeDash("method:N", title="optimizer", legend=legend,
-                          scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
-    y = alt.Y("loss:Q", title="training loss (mean squared error, log scale)",
+                          scale=alt.Scale(domain=methods,
+                                          range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
+    y = alt.Y("shown:Q", title="training loss (mean squared error, log scale)",
               scale=alt.Scale(type="log"))
     tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
             alt.Tooltip("compute:Q", format=",", title="forward + backward passes"),
@@ -53,12 +75,17 @@ def connectivity_barrier_data(hidden: str = "8") -> dict:
     return {key: data[key] for key in ("curves", "barriers")}
 
 
+def connectivity_barrier_alt(data: dict) -> str:
+    barriers = "; ".join(f"{b['path']}: barrier {b['barrier']:.3g} at t = {b['t']:g}"
+                         for b in data["barriers"])
+    return ("Loss along two paths between two trained networks, from the first (t = 0) to the "
+            "second (t = 1), with each path's barrier, its highest rise above the straight mix "
+            f"of the two end losses, marked. {barriers}.")
+
 @register(
     "connectivity_barrier",
     data=connectivity_barrier_data,
-    alt="Loss along two paths between two trained networks, from the first (t = 0) to the "
-    "second (t = 1). The straight line rises to a high barrier in the middle; the trained "
-    "Bezier curve stays low all the way. Each path's barrier height is marked.",
+    alt=connectivity_barrier_alt,
 )
 def connectivity_barrier(data: dict) -> alt.LayerChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
@@ -98,13 +125,23 @@ def hessian_spectrum_data(hidden: str = "3", steps: str = "300") -> dict:
     return landscape_figures.hessian_along_training(int(hidden), int(steps))
 
 
+def hessian_spectrum_alt(data: dict) -> str:
+    losses = data["loss"]
+    start = losses[0]["loss"]
+    drop = next((r["step"] for r in losses if r["loss"] < 0.5 * start), None)
+    smallest = {r["step"]: r["eigenvalue"] for r in data["eigenvalues"] if r["which"] == "smallest"}
+    first, last = min(smallest), max(smallest)
+    when = (f"falls below half its starting value {start:.3g} at step {drop}" if drop is not None
+            else f"stays above half its starting value {start:.3g}")
+    return ("Top: the training loss of a small network under gradient descent; it " + when
+            + ". Bottom: the eigenvalues of its Hessian at each recorded step. The smallest "
+            f"eigenvalue is {smallest[first]:.3g} at step {first} and {smallest[last]:.3g} at "
+            f"step {last}; a negative one is a direction of negative curvature, a saddle.")
+
 @register(
     "hessian_spectrum",
     data=hessian_spectrum_data,
-    alt="Top: the training loss of a small network stays flat for about sixty steps, then drops. "
-    "Bottom: the eigenvalues of its Hessian at each step. While the loss is flat the smallest "
-    "eigenvalue is clearly negative: training starts at a saddle point and leaves it along the "
-    "direction of negative curvature.",
+    alt=hessian_spectrum_alt,
 )
 def hessian_spectrum(data: dict) -> alt.VConcatChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
@@ -150,14 +187,21 @@ def flat_sharp_data(directions: str = "20") -> dict:
     return landscape_figures.flat_and_sharp(directions=int(directions))
 
 
+def flat_sharp_alt(data: dict) -> str:
+    directions = len({r["direction"] for r in data["profiles"]})
+    minima = "; ".join(
+        f"learning rate {m['lr']:g}: loss {m['loss']:.3g}, top Hessian eigenvalue "
+        f"{m['sharpness']:.3g} (limit 2 / learning rate = {m['limit']:.3g})"
+        for m in data["minima"])
+    return ("Loss along random filter-normalised directions through two minima of the same "
+            f"network, the median over {directions} directions and the band of the middle half. "
+            f"The minima, reached with two learning rates: {minima}. The sharper minimum's loss "
+            "rises faster away from the centre.")
+
 @register(
     "flat_sharp",
     data=flat_sharp_data,
-    alt="Loss along random filter-normalised directions through two minima of the same network, "
-    "one reached with a small learning rate and one with a large one: the median over twenty "
-    "directions and the band of the middle half. Around the first minimum the loss rises about "
-    "twice as fast (a sharp minimum, large top Hessian eigenvalue); around the second it rises "
-    "slowly (a flat minimum).",
+    alt=flat_sharp_alt,
 )
 def flat_sharp(data: dict) -> alt.LayerChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
@@ -201,13 +245,25 @@ def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
     }
 
 
+def dimensionality_sweep_alt(data: dict) -> str:
+    measured = sorted((r for r in data["fractions"] if r["series"] == "measured"),
+                      key=lambda r: r["parameters"])
+    fractions = ", ".join(f"{r['fraction']:.0%} at D = {r['parameters']}"
+                          for r in measured[:: max(1, len(measured) // 4)])
+    by_method: dict[str, list[dict]] = {}
+    for r in sorted(data["compute"], key=lambda r: r["parameters"]):
+        by_method.setdefault(r["method"], []).append(r)
+    costs = "; ".join(f"{method}: {rows[0]['compute']:,} passes at D = {rows[0]['parameters']}, "
+                      f"{rows[-1]['compute']:,} at D = {rows[-1]['parameters']}"
+                      for method, rows in by_method.items())
+    return ("Left: the share of random mutations of fixed size that lower the loss of a sphere, "
+            f"against the number of parameters D: {fractions}. Right: the compute (forward + "
+            f"backward passes) needed to halve the loss. {costs}.")
+
 @register(
     "dimensionality_sweep",
     data=dimensionality_sweep_data,
-    alt="Left: the share of random mutations of fixed size that lower the loss of a sphere, "
-    "against the number of parameters: about a half at two parameters, practically none beyond "
-    "a hundred. Right: the compute needed to halve the loss grows in proportion to the number "
-    "of parameters for random mutation, and stays at two steps for gradient descent.",
+    alt=dimensionality_sweep_alt,
 )
 def dimensionality_sweep(data: dict) -> alt.HConcatChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build

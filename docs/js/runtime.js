@@ -129,6 +129,11 @@ async function bootDemo(root) {
       call: (method, args) => call(root.dataset.demo, method, args),
       stream: (method, args, options) => stream(root.dataset.demo, method, args, options),
       setState: (state, message) => setState(root, state, message),
+      // the chart the build drew inside this demo (a demo module's CHART), or null
+      chart: () => {
+        const figure = root.querySelector("[data-chart]");
+        return figure ? liveChart(figure) : null;
+      },
       options: JSON.parse(root.dataset.options || "{}"),
     };
     await module.default(root, api);
@@ -215,20 +220,50 @@ async function drawChart(figure) {
       figure._spec = await response.json();
     }
     await loadVega();
-    figure._view?.finalize();
+    const old = figure._view;
+    figure._view = null; // live rows arriving meanwhile wait in figure._live
+    old?.finalize();
     const result = await vegaEmbed(view, figure._spec, {
       actions: false,
       renderer: "svg",
       theme: isDark() ? "dark" : undefined,
       config: { background: null },
     });
-    figure._view = result.view; // demos stream live data into it: view.change(name, changeset)
+    // a redraw (theme toggle) keeps the rows a demo streamed in, instead of the build's
+    for (const [table, rows] of Object.entries(figure._live || {})) {
+      result.view.change(table, vega.changeset().remove(() => true).insert(rows));
+    }
+    await result.view.runAsync();
+    figure._view = result.view;
     figure.dataset.state = "ready";
   } catch (error) {
     figure.dataset.state = "error";
     view.textContent = `This chart could not be drawn: ${error.message}`;
     view.setAttribute("role", "alert");
   }
+}
+
+// A demo's handle on a chart drawn by the build: it replaces or extends the chart's named tables
+// (the alt.NamedData of its chart function) through the Vega view API. The rows are kept on the
+// figure, so they survive a redraw and reach a chart that is still loading.
+function liveChart(figure) {
+  figure._live ??= {};
+  const update = (table, changes) => figure._view?.change(table, changes(vega.changeset())).run();
+  return {
+    figure,
+    replace(table, rows) {
+      figure._live[table] = [...rows];
+      update(table, (c) => c.remove(() => true).insert(rows));
+    },
+    append(table, rows) {
+      if (!figure._live[table]) this.replace(table, rows);
+      else {
+        figure._live[table].push(...rows);
+        update(table, (c) => c.insert(rows));
+      }
+    },
+    rows: (table) => figure._live[table],
+  };
 }
 
 function watchCharts() {
@@ -248,5 +283,9 @@ watchDemos();
 // For demos, tests and benchmarks: chart views by name, and calls into the running worker.
 window.gde = {
   chartView: (name) => document.querySelector(`[data-chart="${name}"]`)?._view,
+  chart: (name) => {
+    const figure = document.querySelector(`[data-chart="${name}"]`);
+    return figure ? liveChart(figure) : null;
+  },
   call: (demo, method, args) => call(demo, method, args),
 };

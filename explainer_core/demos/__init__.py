@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import _validate
 
-DEMOS = ("landscape",)
+DEMOS = ("landscape", "race")
 
 
 def jsonable(value: Any) -> Any:

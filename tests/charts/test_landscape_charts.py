@@ -49,10 +49,21 @@ def specs(library):
     return {name: charts.to_spec(name, options) for name, options in CASES.items()}
 
 
-def test_every_landscape_chart_is_registered_and_tested(library):
+def test_every_landscape_chart_is_registered_and_tested(library, specs):
     assert set(CASES) <= set(library)
     for name in CASES:
-        assert len(library[name].alt) > 80, f"{name}: write a real text alternative"
+        assert len(specs[name]["description"]) > 80, f"{name}: write a real text alternative"
+
+
+def test_race_alt_text_ranks_the_final_losses_of_its_data(specs):
+    runs = specs["optimizer_race"]["datasets"]["runs"]
+    final = {}
+    for row in sorted(runs, key=lambda r: r["compute"]):
+        final[row["method"]] = row["loss"]
+    ranked = sorted(final, key=final.get)
+    text = specs["optimizer_race"]["description"]
+    positions = [text.index(f"{method} {final[method]:.3g}") for method in ranked]
+    assert positions == sorted(positions), text
 
 
 def _named_data(node, found):

@@ -1,6 +1,8 @@
 // Demo "landscape": drag a and b, click the landscape, step or train downhill.
 // Every number shown comes from explainer_core.demos.landscape in the worker; this file draws.
 
+import { feedback, field, html, options } from "./_ui.js";
+
 const VIRIDIS = [
   [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
   [42, 120, 142], [35, 137, 142], [31, 154, 138], [34, 170, 133], [53, 183, 121],
@@ -19,22 +21,6 @@ const ACTIVATIONS = [
   ["gaussian", "Gaussian"], ["binary_step", "binary step"],
 ];
 const LOSSES = [["mse", "mean squared error"], ["mae", "mean absolute error"]];
-
-function html(strings, ...values) {
-  const template = document.createElement("template");
-  template.innerHTML = strings.reduce((out, s, i) => out + s + (i < values.length ? values[i] : ""), "");
-  return template.content;
-}
-
-const options = (pairs, selected) =>
-  pairs.map(([v, label]) => `<option value="${v}"${v === selected ? " selected" : ""}>${label}</option>`).join("");
-
-function field(label, name, value, hint) {
-  return `<label class="gde-field"><span>${label}</span>
-    <input type="text" inputmode="decimal" name="${name}" value="${value}" size="6" aria-describedby="err-${name}">
-    <span class="gde-field-error" id="err-${name}" data-error-for="${label}" aria-live="polite"></span>
-    ${hint ? `<span class="gde-field-hint">${hint}</span>` : ""}</label>`;
-}
 
 export default async function mount(root, api) {
   const opts = api.options;
@@ -97,25 +83,7 @@ export default async function mount(root, api) {
     inFlight: false,
   };
 
-  // ---- errors beside controls -----------------------------------------------------------
-  function clearErrors() {
-    root.querySelectorAll(".gde-field-error").forEach((el) => (el.textContent = ""));
-    root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-  }
-  function showError(error) {
-    const slot = error.arg && root.querySelector(`.gde-field-error[data-error-for="${error.arg}"]`);
-    if (slot) {
-      slot.textContent = error.message;
-      slot.closest(".gde-field").querySelector("input, select").setAttribute("aria-invalid", "true");
-    } else {
-      message(error.message, "error");
-    }
-  }
-  function message(text, kind = "info") {
-    const el = $(".gde-message");
-    el.textContent = text || "";
-    el.dataset.kind = kind;
-  }
+  const { message, clearErrors, showError, clearOnInput } = feedback(root);
 
   // ---- drawing --------------------------------------------------------------------------
   const PAD = { left: 40, right: 10, top: 10, bottom: 34 };
@@ -413,13 +381,7 @@ export default async function mount(root, api) {
   $('[data-action="local_search"]').addEventListener("click", () => step("local_search"));
   trainButton.addEventListener("click", train);
   $('[data-action="clear"]').addEventListener("click", () => { clearTrail(); draw(); });
-  for (const name of ["lr", "neighbours", "step_size"]) {
-    inputs[name].addEventListener("input", () => {
-      const slot = inputs[name].closest(".gde-field").querySelector(".gde-field-error");
-      slot.textContent = "";
-      inputs[name].removeAttribute("aria-invalid");
-    });
-  }
+  clearOnInput([inputs.lr, inputs.neighbours, inputs.step_size]);
   new MutationObserver(() => state.landscape && draw()).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"],
   });

@@ -1,0 +1,51 @@
+// Small helpers shared by the demos: markup for controls, and messages beside them.
+
+export function html(strings, ...values) {
+  const template = document.createElement("template");
+  template.innerHTML = strings.reduce((out, s, i) => out + s + (i < values.length ? values[i] : ""), "");
+  return template.content;
+}
+
+export const options = (pairs, selected) =>
+  pairs.map(([v, label]) => `<option value="${v}"${v === selected ? " selected" : ""}>${label}</option>`).join("");
+
+// A typed field; `label` is also the name Python uses for it in errors (error.arg).
+export function field(label, name, value, hint) {
+  return `<label class="gde-field"><span>${label}</span>
+    <input type="text" inputmode="decimal" name="${name}" value="${value}" size="6" aria-describedby="err-${name}">
+    <span class="gde-field-error" id="err-${name}" data-error-for="${label}" aria-live="polite"></span>
+    ${hint ? `<span class="gde-field-hint">${hint}</span>` : ""}</label>`;
+}
+
+// Errors beside the control Python named (error.arg), else in the demo's .gde-message line.
+export function feedback(root) {
+  const message = (text, kind = "info") => {
+    const el = root.querySelector(".gde-message");
+    el.textContent = text || "";
+    el.dataset.kind = kind;
+  };
+  const clearField = (input) => {
+    input.closest(".gde-field").querySelector(".gde-field-error").textContent = "";
+    input.removeAttribute("aria-invalid");
+  };
+  return {
+    message,
+    clearErrors() {
+      root.querySelectorAll(".gde-field-error").forEach((el) => (el.textContent = ""));
+      root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+    },
+    showError(error) {
+      const slot = error.arg && root.querySelector(`.gde-field-error[data-error-for="${error.arg}"]`);
+      if (slot) {
+        slot.textContent = error.message;
+        slot.closest(".gde-field").querySelector("input, select").setAttribute("aria-invalid", "true");
+      } else {
+        message(error.message, "error");
+      }
+    },
+    // typing in a field clears its error
+    clearOnInput(inputs) {
+      inputs.forEach((input) => input.addEventListener("input", () => clearField(input)));
+    },
+  };
+}

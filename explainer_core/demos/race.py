@@ -1,0 +1,105 @@
+"""Demo "race": gradient descent, momentum, Adam and evolution on one compute budget, live.
+
+It runs the experiment of the `optimizer_race` chart (`landscape_figures.race_runs`) and streams
+its rows, one record at a time, into that same chart on the page (the build puts the chart inside
+the demo; the page feeds it through the Vega view API). With the chart's own settings the live
+run ends on exactly the picture the build drew; with the reader's settings it draws a new one.
+
+Methods (typed fields arrive as the strings the reader typed):
+    setup(task, steps, lr_scale, seed)   the checked settings, the methods and the compute budget
+    run(task, steps, lr_scale, seed)     a generator of frames: one `runs` row each, then a summary
+
+The methods advance in step on compute: the next record always comes from the method that has
+spent the least so far, so both panels of the chart grow together, from left to right.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from .. import _validate
+from ..landscape_figures import (RACE_TASKS, SURFACE_SETTINGS, race_budget, race_record,
+                                 race_runs)
+
+CHART = "optimizer_race"  # drawn by the build inside the demo, fed live by the page
+MAX_STEPS = 5_000  # keeps a run in the browser under a minute
+MAX_LR_SCALE = 1_000.0
+
+
+def _settings(task, steps, lr_scale, seed) -> dict:
+    task = _validate.choice("task", task, RACE_TASKS)
+    if steps in (None, ""):
+        steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
+    return {
+        "task": task,
+        "steps": _validate.integer_in_range("steps", steps, 1, MAX_STEPS),
+        "lr_scale": _validate.positive("learning-rate scale", lr_scale, MAX_LR_SCALE),
+        "seed": _validate.integer_in_range("seed", seed, 0, 2**31 - 1),
+    }
+
+
+def setup(task: str = "sine", steps="", lr_scale="1", seed="0") -> dict:
+    """The settings as numbers, the methods in the race and the compute each one gets."""
+    settings = _settings(task, steps, lr_scale, seed)
+    return {
+        **settings,
+        "tasks": list(RACE_TASKS),
+        "methods": [label for label, _ in race_runs(**settings)],
+        "budget": race_budget(settings["task"], settings["steps"]),
+    }
+
+
+def run(task: str = "sine", steps="", lr_scale="1", seed="0") -> Iterator[dict]:
+    """Frames `{"row": {...}}` (one `runs` row) or `{"diverged": ...}`, then `{"summary": ...}`."""
+    settings = _settings(task, steps, lr_scale, seed)
+    racing = {label: generator for label, generator in race_runs(**settings)}
+    spent = dict.fromkeys(racing, 0)
+    last: dict[str, dict] = {}
+    diverged: dict[str, dict] = {}
+    while racing:
+        label = min(racing, key=spent.__getitem__)  # the method furthest behind on compute
+        record = next(racing[label], None)
+        if record is None:
+            del racing[label]
+            continue
+        spent[label] = record["forward_passes"] + record["backward_passes"]
+        if not math.isfinite(record["loss"]):
+            diverged[label] = {"method": label, "step": record["step"],
+                               "loss": "NaN" if math.isnan(record["loss"]) else "infinity"}
+            del racing[label]
+            yield {"diverged": diverged[label], "message": _diverged_message(diverged[label])}
+            continue
+        last[label] = race_record(label, record)
+        yield {"row": last[label]}
+    yield {"summary": _summary(last, diverged), "message": _final_message(last, diverged)}
+
+
+def _diverged_message(d: dict) -> str:
+    return (f"{d['method']} diverged at step {d['step']}: its loss became {d['loss']}. Each step "
+            "overshot the valley by more than the last; lower the learning-rate scale.")
+
+
+def _summary(last: dict[str, dict], diverged: dict[str, dict]) -> list[dict]:
+    """Each method's final loss and the compute it spent, best first; diverged ones last."""
+    finished = sorted(last.values(), key=lambda row: (row["method"] in diverged, row["loss"]))
+    return [
+        {"method": row["method"], "loss": row["loss"], "compute": row["compute"],
+         "step": row["step"], "diverged": row["method"] in diverged}
+        for row in finished
+    ]
+
+
+def _final_message(last: dict[str, dict], diverged: dict[str, dict]) -> str:
+    ranked = [row for row in sorted(last.values(), key=lambda row: row["loss"])
+              if row["method"] not in diverged]
+    if not ranked:
+        return "Every method diverged: lower the learning-rate scale."
+    text = "Lowest loss for the compute: " + ", then ".join(
+        f"{row['method']} ({row['loss']:.3g})" for row in ranked) + "."
+    if diverged:
+        text += " Diverged: " + ", ".join(sorted(diverged)) + "."
+    return text
+
+
+METHODS = {"setup": setup, "run": run}
