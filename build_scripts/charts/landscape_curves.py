@@ -49,7 +49,8 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
                         symbolType="stroke")
     methods = list(landscape_figures.RACE_METHODS)
     color = alt.Color("method:N", title="optimizer", legend=legend,
-                      scale=alt.Scale(domain=methods, range=_style.OKABE_ITO[: len(methods)]))
+                      scale=alt.Scale(domain=methods,  # skip sky blue, too close to blue
+                                      range=[_style.OKABE_ITO[i] for i in (0, 1, 2, 3, 5)]))
     dash = alt.StrokeDash("method:N", title="optimizer", legend=legend,
                           scale=alt.Scale(domain=methods,
                                           range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
