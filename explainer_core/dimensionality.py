@@ -112,8 +112,15 @@ def _network_start(dimension: int, rng: np.random.Generator):
     sizes, X, y = correspondence.sine_task(64, hidden)
     theta = nets.init_params(sizes, rng, scheme="xavier")
 
+    # networks per call, so that one layer's activations stay within nets.MAX_ACTIVATIONS
+    block = max(1, nets.MAX_ACTIVATIONS // (X.shape[0] * max(sizes)))
+
     def loss_fn(population):
-        return losses.mse(nets.forward_population(population, sizes, X, activation="tanh"), y)
+        return np.concatenate([
+            losses.mse(nets.forward_population(population[i : i + block], sizes, X,
+                                               activation="tanh"), y)
+            for i in range(0, population.shape[0], block)
+        ])
 
     return theta, loss_fn
 

@@ -73,3 +73,19 @@ def test_bad_arguments():
         dimensionality.evaluations_to_target(target=1.5)
     with pytest.raises(ValueError, match="sigma"):
         dimensionality.evaluations_to_target(sigma=-1)
+
+
+def test_large_networks_are_evaluated_in_blocks_that_fit_in_memory():
+    """200 networks of D = 10,000 on 64 points need more activations than one call may hold
+    (nets.MAX_ACTIVATIONS), so they go through in blocks; the answer is the same as one by one."""
+    from explainer_core import nets
+
+    theta, loss_fn = dimensionality._network_start(10_000, np.random.default_rng(0))
+    population = theta + 0.1 * np.random.default_rng(1).standard_normal((200, theta.size))
+    assert 200 * 64 * 3333 > nets.MAX_ACTIVATIONS  # hidden = (D - 1) / 3 units
+    blocked = loss_fn(population)
+    one_by_one = np.array([loss_fn(row[None, :])[0] for row in population[:5]])
+    assert blocked.shape == (200,)
+    np.testing.assert_allclose(blocked[:5], one_by_one, rtol=1e-12)
+    record = dimensionality.improvement_by_dimension((10_000,), samples=200, task="network")[0]
+    assert record["parameters"] == theta.size and 0.0 <= record["fraction"] <= 1.0
