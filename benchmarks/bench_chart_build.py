@@ -7,7 +7,7 @@ pyproject.toml; the vendored runtime is linked, not copied), so the real chart c
 alone. In one run, side by side:
 
 1. cold build: an empty chart cache, every chart computed and rendered;
-2. warm build: nothing changed, so no chart is rendered (the issue asks warm / cold <= 0.1);
+2. warm build: nothing changed, so no chart is rendered (goal: warm / cold <= 0.1);
 3. one chart's code edited: exactly that chart is rendered again;
 4. explainer_core edited: what the cache key says must be re-rendered.
 

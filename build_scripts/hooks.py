@@ -146,7 +146,7 @@ def _demo_html(name: str, options: dict, prefix: str, config) -> str:
 def _chart_html(name: str, options: dict, prefix: str) -> str:
     rendered = chart_lib.render(name, options, CHART_CACHE)
     base = f"{name}-{rendered.key}"
-    _build["charts"][base] = rendered
+    _build["charts"].setdefault(base, rendered)  # the first use says whether it was rendered
     alt = html.escape(rendered.alt, quote=True)
     spec_url = f"{prefix}assets/charts/{base}.vl.json"
     image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
