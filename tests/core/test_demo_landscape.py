@@ -6,20 +6,15 @@ import numpy as np
 import pytest
 
 from explainer_core import demos, toy
+from tests.core import _demo_client as demo_client
 
 
 def call(name, **args):
-    return json.loads(demos.call(json.dumps({"demo": "landscape", "method": name, "args": args})))
+    return demo_client.call("landscape", name, args)
 
 
 def run(**args):
-    stream = demos.start(json.dumps({"demo": "landscape", "method": "train", "args": args}))
-    frames = []
-    while True:
-        out = json.loads(stream.advance(max_frames=100, budget_ms=1000))
-        frames += out["frames"]
-        if out["done"] or not out["ok"]:
-            return out, frames
+    return demo_client.run("landscape", "train", args)
 
 
 def test_evaluate_matches_the_core():

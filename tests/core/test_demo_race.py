@@ -1,25 +1,19 @@
 """The race demo: the live stream draws the same rows as the build's chart, and bad input is named."""
 
-import json
 import math
 
 import pytest
 
-from explainer_core import demos, landscape_figures
+from explainer_core import landscape_figures
+from tests.core import _demo_client as demo_client
 
 
 def call(name, **args):
-    return json.loads(demos.call(json.dumps({"demo": "race", "method": name, "args": args})))
+    return demo_client.call("race", name, args)
 
 
 def run(**args):
-    stream = demos.start(json.dumps({"demo": "race", "method": "run", "args": args}))
-    frames = []
-    while True:
-        out = json.loads(stream.advance(max_frames=500, budget_ms=2000))
-        frames += out["frames"]
-        if out["done"] or not out["ok"]:
-            return out, frames
+    return demo_client.run("race", "run", args, max_frames=500)
 
 
 def by_method_and_step(rows):
