@@ -74,13 +74,13 @@ def param_count(layer_sizes: Sequence[int]) -> int:
 
 
 @functools.lru_cache(maxsize=256)
-def _layout(sizes: tuple[int, ...]) -> tuple[tuple[int, int, int, int], ...]:
-    """(offset, n_in, n_out, end) of each layer's [W, b] block inside theta."""
-    out, offset = [], 0
+def _layout(sizes: tuple[int, ...]) -> tuple[tuple[int, int, int, int, int], ...]:
+    """(start, n_in, n_out, bias start, end) of each layer's [W, b] block inside theta."""
+    out, start = [], 0
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        end = offset + (n_in + 1) * n_out
-        out.append((offset, n_in, n_out, end))
-        offset = end
+        bias = start + n_in * n_out
+        out.append((start, n_in, n_out, bias, bias + n_out))
+        start = bias + n_out
     return tuple(out)
 
 
@@ -95,12 +95,16 @@ def unravel(theta: Array, layer_sizes: Sequence[int]) -> list[tuple[Array, Array
 
 
 def _unravel(theta: Array, sizes: tuple[int, ...]) -> list[tuple[Array, Array]]:
-    layers = []
-    for offset, n_in, n_out, end in _layout(sizes):
-        W = theta[..., offset : offset + n_in * n_out].reshape(theta.shape[:-1] + (n_in, n_out))
-        b = theta[..., offset + n_in * n_out : end]
-        layers.append((W, b))
-    return layers
+    lead = theta.shape[:-1]
+    if not lead:  # one network: plain slices cost less than theta[..., start:bias]
+        return [
+            (theta[start:bias].reshape(n_in, n_out), theta[bias:end])
+            for start, n_in, n_out, bias, end in _layout(sizes)
+        ]
+    return [
+        (theta[..., start:bias].reshape(lead + (n_in, n_out)), theta[..., bias:end])
+        for start, n_in, n_out, bias, end in _layout(sizes)
+    ]
 
 
 def unravel_population(thetas: Array, layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
@@ -275,32 +279,50 @@ def backprop_with_outputs(
 ) -> tuple[float, Array, Array]:
     """`backprop`, also returning the network outputs a_L (N, n_out) of the forward pass."""
     layers = _unravel(theta, sizes)
+    pre, post = _forward_keeping(layers, X, hidden, output)
+    value, dL_da = loss_fn.value_and_grad(post[-1], y)
+    grad = np.empty_like(theta)
+    _backward(layers, pre, post, dL_da, hidden, output, _unravel(grad, sizes))
+    return float(value), grad, post[-1]
+
+
+def _forward_keeping(layers, X: Array, hidden, output) -> tuple[list[Array], list[Array]]:
+    """z_l and a_l of every layer (with a_0 = X), kept for the backward pass."""
     last = len(layers) - 1
-    pre, post = [], [X]  # z_l and a_l, with a_0 = X
+    pre, post = [], [X]
     for i, (W, b) in enumerate(layers):
         z = post[-1] @ W
         z += b
         pre.append(z)
         post.append((output if i == last else hidden).f(z))
-    value, dL_da = loss_fn.value_and_grad(post[-1], y)
+    return pre, post
 
-    grad = np.empty_like(theta)
-    grad_layers = _unravel(grad, sizes)
-    for i in range(last, -1, -1):
-        act = output if i == last else hidden
-        if i < last:
-            W_next = layers[i + 1][0]
-            # with one unit above, delta W^T is an outer product: broadcasting beats BLAS there
-            dL_da = delta * W_next[:, 0] if W_next.shape[1] == 1 else delta @ W_next.T
-        # delta_l = dL/da_l * f'(z_l); the identity's f' = 1 needs no product
-        if act.name == "identity":
-            delta = dL_da
-        else:
-            delta = dL_da * activations.derivative(act, pre[i], post[i + 1])
+
+def _backward(layers, pre, post, dL_da: Array, hidden, output, grad_layers) -> None:
+    """Write dL/dW_l and dL/db_l into `grad_layers`, from dL/da_L down to the first layer.
+
+    dL/db_l, the sum of delta_l over the batch, is the product 1^T delta_l: one BLAS call,
+    several times faster than np.sum(delta_l, axis=0) on a (N, 32) array. delta_l W_l^T goes
+    through np.dot rather than matmul: with a single unit above it is an outer product, which
+    np.dot hands to BLAS at a third of the cost of matmul or of broadcasting.
+    """
+    ones = np.ones(post[0].shape[0])
+    delta = _delta(dL_da, output, pre[-1], post[-1], overwrite=False)
+    for i in range(len(layers) - 1, -1, -1):
         gW, gb = grad_layers[i]
-        np.matmul(post[i].T, delta, out=gW)
-        np.sum(delta, axis=0, out=gb)
-    return float(value), grad, post[-1]
+        np.dot(post[i].T, delta, out=gW)
+        np.dot(ones, delta, out=gb)
+        if i > 0:  # dL/da of the layer below: a fresh array of ours, which its delta may overwrite
+            dL_da = np.dot(delta, layers[i][0].T)
+            delta = _delta(dL_da, hidden, pre[i - 1], post[i], overwrite=True)
+
+
+def _delta(dL_da: Array, act, z: Array, a: Array, overwrite: bool) -> Array:
+    """delta = dL/da * f'(z), written into dL_da when `overwrite`; f' = 1 needs no product."""
+    if act.name == "identity":
+        return dL_da
+    df = activations.derivative(act, z, a)
+    return np.multiply(dL_da, df, out=dL_da) if overwrite else dL_da * df
 
 
 def predict_classes(theta: Array, layer_sizes: Sequence[int], X: Array, **kwargs) -> Array:

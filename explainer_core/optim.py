@@ -148,13 +148,17 @@ def adam(
         m *= 1.0 - b1
         m += state.m
         v = state.v * b2
-        v += (1.0 - b2) * (g * g)
-        denom = np.sqrt(v)
-        denom /= math.sqrt(1.0 - b2**t)
-        denom += eps
-        update = m / denom
-        update *= lr_t / (1.0 - b1**t)
-        return theta - update, AdamState(t, m, v)
+        g2 = g * g
+        g2 *= 1.0 - b2
+        v += g2
+        # the step, in one buffer: theta - lr_t / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+        new = np.sqrt(v)
+        new /= math.sqrt(1.0 - b2**t)
+        new += eps
+        np.divide(m, new, out=new)
+        new *= lr_t / (1.0 - b1**t)
+        np.subtract(theta, new, out=new)
+        return new, AdamState(t, m, v)
 
     settings = {
         "lr": _settings_lr(lr),

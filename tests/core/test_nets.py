@@ -59,12 +59,18 @@ def test_tanh_matches_math_tanh():
         ]
     )
     expected = np.array([math.tanh(v) for v in z])
-    for f in (activations.get("tanh").f, activations._tanh_via_exp):
+    for f in (activations.get("tanh").f, activations._tanh_by_table):
         got = f(z)
         assert np.max(np.abs(got - expected)) <= 2.3e-16
         assert np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-300)) <= 1e-14
-    assert np.signbit(activations._tanh_via_exp(np.array([-0.0]))[0])
-    assert np.isnan(activations._tanh_via_exp(np.array([np.nan]))[0])
+    special = activations._tanh_by_table(np.array([-0.0, np.nan, np.inf, -np.inf, 1e300, -1e300]))
+    assert np.signbit(special[0]) and special[0] == 0.0
+    assert np.isnan(special[1])
+    assert special[2:].tolist() == [1.0, -1.0, 1.0, -1.0]
+    # any shape, and a single number
+    grid = np.linspace(-3, 3, 24).reshape(2, 3, 4)
+    assert np.allclose(activations._tanh_by_table(grid), np.tanh(grid), rtol=0, atol=2.3e-16)
+    assert abs(activations._tanh_by_table(0.5) - math.tanh(0.5)) <= 2.3e-16
 
 
 def test_gelu_is_x_times_normal_cdf():
