@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from typing import Sequence
 
 import numpy as np
@@ -40,6 +41,8 @@ MAX_ACTIVATIONS = 2**25
 
 CACHE_BLOCK = 2**16
 """Numbers per layer output (networks x examples x width) in one block of forward_population."""
+
+_WEBASSEMBLY = sys.platform == "emscripten"
 
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
@@ -301,10 +304,8 @@ def _forward_keeping(layers, X: Array, hidden, output) -> tuple[list[Array], lis
 def _backward(layers, pre, post, dL_da: Array, hidden, output, grad_layers) -> None:
     """Write dL/dW_l and dL/db_l into `grad_layers`, from dL/da_L down to the first layer.
 
-    dL/db_l, the sum of delta_l over the batch, is the product 1^T delta_l: one BLAS call,
-    several times faster than np.sum(delta_l, axis=0) on a (N, 32) array. delta_l W_l^T goes
-    through np.dot rather than matmul: with a single unit above it is an outer product, which
-    np.dot hands to BLAS at a third of the cost of matmul or of broadcasting.
+    dL/db_l, the sum of delta_l over the batch, is the product 1^T delta_l: several times
+    faster than np.sum(delta_l, axis=0) on a (N, 32) array, with BLAS or without (Pyodide).
     """
     ones = np.ones(post[0].shape[0])
     delta = _delta(dL_da, output, pre[-1], post[-1], overwrite=False)
@@ -313,8 +314,20 @@ def _backward(layers, pre, post, dL_da: Array, hidden, output, grad_layers) -> N
         np.dot(post[i].T, delta, out=gW)
         np.dot(ones, delta, out=gb)
         if i > 0:  # dL/da of the layer below: a fresh array of ours, which its delta may overwrite
-            dL_da = np.dot(delta, layers[i][0].T)
+            dL_da = _back_through_weights(delta, layers[i][0])
             delta = _delta(dL_da, hidden, pre[i - 1], post[i], overwrite=True)
+
+
+def _back_through_weights(delta: Array, W: Array) -> Array:
+    """dL/da of the layer below, delta W^T: a new array (N, n_in).
+
+    With a single unit above, an outer product: np.dot hands it to BLAS, twice as fast as
+    broadcasting; WebAssembly has no BLAS, and broadcasting is faster there. (matmul, not
+    np.dot, for the general case: with W^T a transposed view np.dot is slow in WebAssembly.)
+    """
+    if W.shape[1] > 1:
+        return delta @ W.T
+    return delta * W[:, 0] if _WEBASSEMBLY else np.dot(delta, W.T)
 
 
 def _delta(dL_da: Array, act, z: Array, a: Array, overwrite: bool) -> Array:
