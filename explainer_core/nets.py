@@ -311,11 +311,20 @@ def _backward(layers, pre, post, dL_da: Array, hidden, output, grad_layers) -> N
     delta = _delta(dL_da, output, pre[-1], post[-1], overwrite=False)
     for i in range(len(layers) - 1, -1, -1):
         gW, gb = grad_layers[i]
-        np.dot(post[i].T, delta, out=gW)
+        _weight_gradient(post[i], delta, gW)
         np.dot(ones, delta, out=gb)
         if i > 0:  # dL/da of the layer below: a fresh array of ours, which its delta may overwrite
             dL_da = _back_through_weights(delta, layers[i][0])
             delta = _delta(dL_da, hidden, pre[i - 1], post[i], overwrite=True)
+
+
+def _weight_gradient(a: Array, delta: Array, out: Array) -> None:
+    """dL/dW = a^T delta, into `out`. WebAssembly has no BLAS, and numpy's fallback loop
+    for a transposed operand is twice as slow there as einsum's; elsewhere BLAS wins by far."""
+    if _WEBASSEMBLY:
+        np.einsum("ni,nj->ij", a, delta, out=out)
+    else:
+        np.dot(a.T, delta, out=out)
 
 
 def _back_through_weights(delta: Array, W: Array) -> Array:
