@@ -55,6 +55,19 @@ def run_here(code: str) -> object:
     return json.loads(json.dumps(namespace.get("result")))
 
 
+def run_both(code: str) -> tuple[dict, dict]:
+    """(CPython's result, Pyodide's result) of the same snippet, for a test comparing them;
+    the test is skipped where Pyodide cannot run. Both must have produced the same keys."""
+    import pytest
+
+    reason = available()
+    if reason:
+        pytest.skip(reason)
+    here, there = run_here(code), run_in_pyodide(code)
+    assert sorted(here) == sorted(there)
+    return here, there
+
+
 def close(a, b, tol: float = 1e-12) -> bool:
     """Nested JSON values equal, floats to `tol` (relative, or absolute near zero)."""
     import math

@@ -8,9 +8,7 @@ two numpy builds may round a transcendental function differently in the last bit
 """
 
 
-import pytest
-
-from tests._pyodide import available, close, run_here, run_in_pyodide
+from tests._pyodide import close, run_both
 
 CODE = r"""
 import numpy as np
@@ -56,11 +54,7 @@ result["population"] = nets.forward_population(thetas, sizes, X[:5], "gelu").rav
 
 
 def test_gradient_training_is_the_same_in_pyodide():
-    reason = available()
-    if reason:
-        pytest.skip(reason)
-    here, there = run_here(CODE), run_in_pyodide(CODE)
-    assert sorted(here) == sorted(there)
+    here, there = run_both(CODE)
     for key in here:
         assert close(here[key], there[key]), key
     # the counts are integers and must match exactly

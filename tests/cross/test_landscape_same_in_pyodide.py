@@ -8,9 +8,7 @@ and summation orders differently in the last bits, which SVD and training can am
 """
 
 
-import pytest
-
-from tests._pyodide import available, close, run_here, run_in_pyodide
+from tests._pyodide import close, run_both
 
 CODE = r'''
 import numpy as np
@@ -53,10 +51,6 @@ result["figure"] = landscape_figures.saddle_paths(n=5, steps=20)["paths"]
 
 
 def test_landscape_is_the_same_in_pyodide():
-    reason = available()
-    if reason:
-        pytest.skip(reason)
-    here, there = run_here(CODE), run_in_pyodide(CODE)
-    assert sorted(here) == sorted(there)
+    here, there = run_both(CODE)
     for key in here:
         assert close(here[key], there[key], tol=1e-9), key
