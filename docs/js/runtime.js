@@ -262,7 +262,6 @@ function liveChart(figure) {
         update(table, (c) => c.insert(rows));
       }
     },
-    rows: (table) => figure._live[table],
   };
 }
 
