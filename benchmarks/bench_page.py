@@ -125,7 +125,7 @@ def main() -> None:
             browser.close()
 
     grid_ms = run_in_pyodide(
-        "import time\nfrom explainer_core import toy\ntoy.loss_grid('tanh', 'mse', 100)\n"
+        "import time\nfrom explainer_core.chapters import landscape as toy\ntoy.loss_grid('tanh', 'mse', 100)\n"
         "ts = []\nfor _ in range(20):\n    t = time.perf_counter(); toy.loss_grid('tanh', 'mse', 100)\n"
         "    ts.append((time.perf_counter() - t) * 1e3)\nresult = sorted(ts)[len(ts) // 2]\n"
     )

@@ -109,7 +109,7 @@ def _wheel_url(prefix: str) -> str:
 def _demo_chart(name: str, options: dict, prefix: str) -> str:
     """The chart a demo draws into (its module's CHART), with the demo's options that the
     chart's data function takes: the static picture until the reader runs the demo."""
-    chart = getattr(importlib.import_module(f"{demo_lib.__name__}.{name}"), "CHART", None)
+    chart = getattr(demo_lib.module(name), "CHART", None)
     if chart is None:
         return ""
     accepted = inspect.signature(chart_lib.CHARTS[chart].data).parameters

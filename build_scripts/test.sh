@@ -11,8 +11,8 @@ say "CPython: pytest tests/ (core, cross-runtime, site, browser)"
 NO_MKDOCS_2_WARNING=1 .venv/bin/python -m pytest tests -p no:cacheprovider "$@" 2>&1 | tee test-artifacts/cpython.log
 cpython_status=${PIPESTATUS[0]}
 
-say "Pyodide 0.27.7 (Node): the same tests/core files"
-node tests/pyodide/run.mjs pytest tests/core -q 2>&1 | tee test-artifacts/pyodide.log
+say "Pyodide 0.27.7 (Node): the same tests/lib, tests/chapters and tests/demos files"
+node tests/pyodide/run.mjs pytest tests/lib tests/chapters tests/demos -q 2>&1 | tee test-artifacts/pyodide.log
 pyodide_status=${PIPESTATUS[0]}
 
 count() { grep -Eo "[0-9]+ $2" "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0; }

@@ -12,7 +12,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 Array = np.ndarray
 
@@ -243,5 +243,5 @@ ACTIVATIONS: dict[str, Activation] = {
 
 def get(name: str) -> Activation:
     """The activation called `name`; a ValueError listing the allowed names otherwise."""
-    _validate.choice("activation", name, ACTIVATIONS)
+    validate.choice("activation", name, ACTIVATIONS)
     return ACTIVATIONS[name]

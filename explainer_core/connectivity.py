@@ -24,7 +24,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import validate
 from ._chunked import evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
@@ -46,18 +46,18 @@ class BezierFit(NamedTuple):
 def linear_path(theta_a, theta_b, ts) -> Array:
     """Points `(1 - t) theta_a + t theta_b` for each t: `(T, D)`."""
     a, b = _endpoints(theta_a, theta_b)
-    t = _validate.float_array("ts", ts, ndim=1)[:, None]
+    t = validate.float_array("ts", ts, ndim=1)[:, None]
     return (1.0 - t) * a + t * b
 
 
 def bezier_path(theta_a, theta_mid, theta_b, ts) -> Array:
     """Points of the quadratic Bezier curve `(1-t)^2 a + 2 t (1-t) mid + t^2 b`: `(T, D)`."""
     a, b = _endpoints(theta_a, theta_b)
-    mid = _validate.float_array("theta_mid", theta_mid, ndim=1)
+    mid = validate.float_array("theta_mid", theta_mid, ndim=1)
     if mid.size != a.size:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta_mid", f"theta_mid has {mid.size} entries, the endpoints have {a.size}")
-    t = _validate.float_array("ts", ts, ndim=1)[:, None]
+    t = validate.float_array("ts", ts, ndim=1)[:, None]
     return (1.0 - t) ** 2 * a + 2.0 * t * (1.0 - t) * mid + t**2 * b
 
 
@@ -92,13 +92,13 @@ def barrier_height(ts, losses) -> float:
     (the path is at least as good as mixing the two endpoints' losses); it is never negative,
     since the endpoints themselves give 0.
     """
-    t = _validate.float_array("ts", ts, ndim=1)
-    L = _validate.float_array("losses", losses, ndim=1)
+    t = validate.float_array("ts", ts, ndim=1)
+    L = validate.float_array("losses", losses, ndim=1)
     if t.size != L.size or t.size < 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "losses", f"ts and losses must have the same length >= 2, got {t.size} and {L.size}")
     if t[0] != 0.0 or t[-1] != 1.0 or np.any(np.diff(t) <= 0):
-        raise _validate.ArgumentValueError("ts", "ts must increase strictly from 0 to 1")
+        raise validate.ArgumentValueError("ts", "ts must increase strictly from 0 to 1")
     return float(np.max(L - ((1.0 - t) * L[0] + t * L[-1])))
 
 
@@ -114,7 +114,7 @@ def bezier_loss_and_grad(
     By the chain rule, `d L(phi(t)) / d theta_mid = 2 t (1 - t) grad L(phi(t))`.
     loss_and_grad_fn: `theta (D,) -> (loss, grad (D,))`.
     """
-    t = _validate.number_in_range("t", t, 0.0, 1.0)
+    t = validate.number_in_range("t", t, 0.0, 1.0)
     point = bezier_path(theta_a, theta_mid, theta_b, np.array([t]))[0]
     loss, grad = loss_and_grad_fn(point)
     return float(loss), 2.0 * t * (1.0 - t) * np.asarray(grad, dtype=np.float64)
@@ -141,14 +141,14 @@ def fit_bezier(
     section 3.)
     """
     a, b = _endpoints(theta_a, theta_b)
-    _validate.integer_in_range("steps", steps, 1, MAX_BEZIER_STEPS)
+    validate.integer_in_range("steps", steps, 1, MAX_BEZIER_STEPS)
     if not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if theta_mid is None:
         mid = 0.5 * (a + b)
     else:
-        mid = _validate.float_array("theta_mid", theta_mid, ndim=1).copy()
+        mid = validate.float_array("theta_mid", theta_mid, ndim=1).copy()
     if optimizer is None:
         from . import optim
 
@@ -163,9 +163,9 @@ def fit_bezier(
 
 
 def _endpoints(theta_a, theta_b) -> tuple[Array, Array]:
-    a = _validate.float_array("theta_a", theta_a, ndim=1)
-    b = _validate.float_array("theta_b", theta_b, ndim=1)
+    a = validate.float_array("theta_a", theta_a, ndim=1)
+    b = validate.float_array("theta_b", theta_b, ndim=1)
     if a.size != b.size:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta_b", f"theta_a and theta_b must have the same size, got {a.size} and {b.size}")
     return a, b

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import _validate
+from . import validate
 from ._chunked import evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
@@ -42,11 +42,11 @@ def hessian(grad_fn: Callable[[Array], Array], theta, eps: float = 1e-5) -> Arra
     symmetrised, `(H + H^T) / 2`. The default eps ~ (machine epsilon)^(1/3) balances truncation
     and rounding error.
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
-    eps = _validate.positive("eps", eps)
+    theta = validate.float_array("theta", theta, ndim=1)
+    eps = validate.positive("eps", eps)
     dim = theta.size
     if dim > MAX_HESSIAN_DIM:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta",
             f"theta has {dim} parameters; the finite-difference Hessian is limited to "
             f"{MAX_HESSIAN_DIM} (it costs 2 D gradient calls and D^2 floats)"
@@ -68,7 +68,7 @@ def hessian_spectra(grad_fn: Callable[[Array], Array], path, eps: float = 1e-5) 
     path: `(T, D)`. A negative first column marks the points where the path is near a saddle
     (or a maximum); the last column is the sharpness lambda_max.
     """
-    path = _validate.float_array("path", path, ndim=2)
+    path = validate.float_array("path", path, ndim=2)
     return np.stack([np.linalg.eigvalsh(hessian(grad_fn, p, eps)) for p in path])
 
 
@@ -79,18 +79,18 @@ def saddle(points) -> Array:
     maximum along y. Gradient descent started exactly on the x axis converges to the saddle;
     any offset in y grows by a factor (1 + 2 lr) per step and escapes.
     """
-    p = _validate.float_array("points", points, ndim=2)
+    p = validate.float_array("points", points, ndim=2)
     if p.shape[1] != 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "points", f"points must have shape (P, 2), got {p.shape}")
     return p[:, 0] ** 2 - p[:, 1] ** 2
 
 
 def saddle_grad(theta) -> Array:
     """Gradient `(2 x, -2 y)` of the saddle surface at theta `(2,)`."""
-    t = _validate.float_array("theta", theta, ndim=1)
+    t = validate.float_array("theta", theta, ndim=1)
     if t.size != 2:
-        raise _validate.ArgumentValueError("theta", f"theta must have 2 entries, got {t.size}")
+        raise validate.ArgumentValueError("theta", f"theta must have 2 entries, got {t.size}")
     return np.array([2.0 * t[0], -2.0 * t[1]])
 
 
@@ -110,11 +110,11 @@ def direction_profiles(
     near alpha = 0 each is `L(theta) + alpha^2 / 2 * d^T H d`. (Keskar et al. 2017; Li et al.
     2018, section 5.)
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
-    directions = _validate.float_array("directions", directions, ndim=2)
-    alphas = _validate.float_array("alphas", alphas, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
+    directions = validate.float_array("directions", directions, ndim=2)
+    alphas = validate.float_array("alphas", alphas, ndim=1)
     if directions.shape[1] != theta.size:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "directions",
             f"directions must have shape (K, {theta.size}) like theta, got {directions.shape}"
         )

@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate, expr
+from . import validate, expr
 
 Array = np.ndarray
 
@@ -30,14 +30,14 @@ MAX_SAMPLES = 1_000_000
 
 def _check_rng(rng) -> np.random.Generator:
     # A legacy RandomState is accepted too: RandomState(0) replays nnfs.init()'s global stream
-    return _validate.generator(rng)
+    return validate.generator(rng)
 
 
 def _samples_classes(samples, classes) -> tuple[int, int]:
-    samples = _validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
-    classes = _validate.integer_in_range("classes", classes, 1, 1000)
+    samples = validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
+    classes = validate.integer_in_range("classes", classes, 1, 1000)
     if samples * classes > MAX_SAMPLES:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "samples", f"samples * classes must be at most {MAX_SAMPLES}, got {samples * classes}"
         )
     return samples, classes
@@ -82,7 +82,7 @@ def vertical_data(samples: int, classes: int, rng: np.random.Generator) -> tuple
 
 def sine_data(samples: int = 1000) -> tuple[Array, Array]:
     """X = (0, 1, ..., S - 1) / S as a column (S, 1), y = sin(2 pi X) (S, 1). nnfs.datasets."""
-    samples = _validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
+    samples = validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
     X = np.arange(samples).reshape(-1, 1) / samples
     return X, np.sin(2 * np.pi * X).reshape(-1, 1)
 
@@ -107,7 +107,7 @@ def target_function(name_or_expression: str) -> Callable[[Array], Array]:
     naming `expression` and listing what is allowed.
     """
     if not isinstance(name_or_expression, str):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "target",
             f"target must be one of {', '.join(TARGETS)} or an expression in x, "
             f"got {name_or_expression!r}",
@@ -135,20 +135,20 @@ def regression_data(
     that is not finite on the interval (log(x) at x <= 0, ...) is a ValueError.
     """
     f = target_function(target)
-    samples = _validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
-    low = _validate.real_number("low", low)
-    high = _validate.real_number("high", high)
+    samples = validate.integer_in_range("samples", samples, 1, MAX_SAMPLES)
+    low = validate.real_number("low", low)
+    high = validate.real_number("high", high)
     if not high > low:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "high", f"high must be greater than low ({low:g}), got {high:g}"
         )
-    noise = _validate.number_in_range("noise", noise, 0.0, 1e6)
+    noise = validate.number_in_range("noise", noise, 0.0, 1e6)
     x = np.linspace(low, high, samples)
     with np.errstate(all="ignore"):
         y = np.asarray(f(x), dtype=np.float64)
     bad = ~np.isfinite(y)
     if bad.any():
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "target",
             f"target {target!r} is not finite at x = {x[bad][0]:g}; choose another interval "
             f"[low, high] or another function",
@@ -274,5 +274,5 @@ SURFACES: dict[str, Surface] = {
 
 def surface(name: str) -> Surface:
     """The benchmark surface called `name`; ValueError listing the names otherwise."""
-    _validate.choice("surface", name, SURFACES)
+    validate.choice("surface", name, SURFACES)
     return SURFACES[name]

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 Array = np.ndarray
 
@@ -69,7 +69,7 @@ def _allowed(variables: Sequence[str]) -> str:
 
 
 def _fail(text: str, reason: str, variables: Sequence[str]):
-    raise _validate.ArgumentValueError(
+    raise validate.ArgumentValueError(
         "expression", f"expression {text!r}: {reason}; allowed: {_allowed(variables)}"
     )
 
@@ -121,7 +121,7 @@ def _evaluate(node: ast.AST, env: dict[str, Array]) -> Array:
 def parse(text, variables: Sequence[str] = ("x",)) -> ast.Expression:
     """The checked syntax tree of `text`; ValueError/TypeError naming `expression` otherwise."""
     if not isinstance(text, str):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "expression", f"expression must be text like 'sin(3*x)', got {text!r}"
         )
     source = text.strip()
@@ -150,7 +150,7 @@ def compile_expression(text, variables: Sequence[str] = ("x",)) -> Callable[...,
     def f(**arrays) -> Array:
         missing = set(variables) - set(arrays)
         if missing:
-            raise _validate.ArgumentValueError(
+            raise validate.ArgumentValueError(
                 "expression", f"expression needs values for {', '.join(sorted(missing))}"
             )
         env = {name: np.asarray(arrays[name], dtype=np.float64) for name in variables}

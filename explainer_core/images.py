@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 Array = np.ndarray
 
@@ -42,7 +42,7 @@ def _inside(distance: Array, pixel: float) -> Array:
 
 def smiley(size: int = 32) -> Array:
     """A smiling face, (size, size) grey levels in [0, 1]: a bright disc on black."""
-    size = _validate.integer_in_range("size", size, 4, 512)
+    size = validate.integer_in_range("size", size, 4, 512)
     x, y = pixel_grid(size, size)
     pixel = 2.0 / size
     face = _inside(np.hypot(x, y) - 0.85, pixel)
@@ -62,7 +62,7 @@ def photo(size: int = 32) -> Array:
     Each output pixel is the mean of a block of the 64 x 64 original (blocks of unequal size
     when 64 is not a multiple of `size`).
     """
-    size = _validate.integer_in_range("size", size, 1, PHOTO_SIZE)
+    size = validate.integer_in_range("size", size, 1, PHOTO_SIZE)
     image = np.load(PHOTO_FILE).astype(np.float64) / 255.0
     edges = np.floor(np.linspace(0, PHOTO_SIZE, size + 1)).astype(np.intp)[:-1]
     counts = np.diff(np.append(edges, PHOTO_SIZE))
@@ -72,16 +72,16 @@ def photo(size: int = 32) -> Array:
 
 def image(name: str, size: int = 32) -> Array:
     """The picture called `name` ("smiley" or "photo") at `size` x `size`."""
-    _validate.choice("image", name, IMAGES)
+    validate.choice("image", name, IMAGES)
     return smiley(size) if name == "smiley" else photo(size)
 
 
 def image_data(picture) -> tuple[Array, Array]:
     """X (H W, 2) pixel centres (x, y) in [-1, 1]^2 and y (H W, 1) intensities, row by row."""
-    picture = _validate.float_array("image", picture, ndim=2)
+    picture = validate.float_array("image", picture, ndim=2)
     height, width = picture.shape
     if height < 1 or width < 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "image", f"image must not be empty, got shape {picture.shape}"
         )
     x, y = pixel_grid(height, width)
@@ -90,11 +90,11 @@ def image_data(picture) -> tuple[Array, Array]:
 
 def to_image(predictions, height: int, width: int) -> Array:
     """Predictions (H W,) or (H W, 1) back to an (H, W) picture, clipped to [0, 1]."""
-    predictions = _validate.float_array("predictions", predictions, allow_nan=True)
-    height = _validate.integer_in_range("height", height, 1, 4096)
-    width = _validate.integer_in_range("width", width, 1, 4096)
+    predictions = validate.float_array("predictions", predictions, allow_nan=True)
+    height = validate.integer_in_range("height", height, 1, 4096)
+    width = validate.integer_in_range("width", width, 1, 4096)
     if predictions.size != height * width:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "predictions",
             f"predictions must have {height * width} values for a {height} x {width} "
             f"image, got {predictions.size}",

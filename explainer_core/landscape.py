@@ -32,7 +32,7 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import _validate, activations
+from . import validate, activations
 from ._chunked import MEMORY_BUDGET_BYTES, evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
@@ -59,14 +59,14 @@ class Grid(NamedTuple):
 def grid_axis(name: str, bounds: Sequence[float], n) -> Array:
     """`n` evenly spaced values from `bounds[0]` to `bounds[1]` (both included)."""
     if len(bounds) != 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             name, f"{name} must be a pair (low, high), got {bounds!r}")
-    low = _validate.real_number(f"{name}[0]", bounds[0])
-    high = _validate.real_number(f"{name}[1]", bounds[1])
+    low = validate.real_number(f"{name}[0]", bounds[0])
+    high = validate.real_number(f"{name}[1]", bounds[1])
     if not low < high:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             name, f"{name} must satisfy low < high, got ({low:g}, {high:g})")
-    n = _validate.integer_in_range(f"number of points along {name}", n, 2, MAX_GRID_SIDE)
+    n = validate.integer_in_range(f"number of points along {name}", n, 2, MAX_GRID_SIDE)
     return np.linspace(low, high, n)
 
 
@@ -108,9 +108,9 @@ def slice_1d(
 
     theta, direction: `(D,)`; alphas: `(T,)`; loss_fn: `(P, D) -> (P,)`.
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     d = _direction("direction", direction, theta.size)
-    alphas = _validate.float_array("alphas", alphas, ndim=1)
+    alphas = validate.float_array("alphas", alphas, ndim=1)
     chunk = chunk_rows or rows_per_chunk(8 * theta.size)
     return evaluate_rows(
         loss_fn,
@@ -138,7 +138,7 @@ def slice_2d(
     Returns `Grid(x (nx,), y (ny,), loss (ny, nx))`.
     (Li et al. 2018, eq. 2, with filter-normalised d1 and d2.)
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     d1 = _direction("d1", d1, theta.size)
     d2 = _direction("d2", d2, theta.size)
     nx, ny = (n, n) if np.ndim(n) == 0 else n
@@ -158,7 +158,7 @@ def slice_2d(
 
 def evaluate_points(loss_fn: PopulationLoss, thetas, *, chunk_rows: int | None = None) -> Array:
     """`loss_fn` on the rows of `thetas` `(P, D)`, in memory-bounded chunks: shape `(P,)`."""
-    thetas = _validate.float_array("thetas", thetas, ndim=2)
+    thetas = validate.float_array("thetas", thetas, ndim=2)
     chunk = chunk_rows or rows_per_chunk(8 * thetas.shape[1])
     return evaluate_rows(loss_fn, lambda i, j: thetas[i:j], thetas.shape[0], chunk)
 
@@ -233,7 +233,7 @@ def network_loss_and_grad(
 
 def random_direction(dim: int, rng: np.random.Generator) -> Array:
     """A uniformly random unit vector in R^dim (a normalised standard normal draw), `(dim,)`."""
-    dim = _validate.integer_in_range("dim", dim, 1, 10**8)
+    dim = validate.integer_in_range("dim", dim, 1, 10**8)
     _check_rng(rng)
     d = rng.standard_normal(dim)
     return d / np.linalg.norm(d)
@@ -271,9 +271,9 @@ def filter_normalized_direction(
     """
     idx = layer_index(layer_sizes)
     dim = sum(W.size + b.size for W, b in idx)
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     if theta.size != dim:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta",
             f"theta has {theta.size} entries but layer sizes {tuple(layer_sizes)} need {dim}"
         )
@@ -300,9 +300,9 @@ def pca_directions(path) -> tuple[Array, Array, Array]:
     result the same on every platform. Coordinates: `project_path(path, path[-1], d1, d2)`.
     (Li et al. 2018, section 7.)
     """
-    path = _validate.float_array("path", path, ndim=2)
+    path = validate.float_array("path", path, ndim=2)
     if path.shape[0] < 2 or path.shape[1] < 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "path", f"path must have at least 2 points of at least 2 parameters, got {path.shape}")
     M = path - path[-1]
     _, s, vt = np.linalg.svd(M, full_matrices=False)
@@ -322,10 +322,10 @@ def project_path(path, origin, d1, d2) -> Array:
     `(d1 . (p - origin), d2 . (p - origin))` when d1, d2 are orthonormal (as PCA directions are)
     and the right answer also when they are not (as filter-normalised directions are not).
     """
-    path = _validate.float_array("path", path, ndim=2)
-    origin = _validate.float_array("origin", origin, ndim=1)
+    path = validate.float_array("path", path, ndim=2)
+    origin = validate.float_array("origin", origin, ndim=1)
     if origin.size != path.shape[1]:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "origin", f"origin has {origin.size} entries, path points have {path.shape[1]}")
     basis = np.stack([_direction("d1", d1, origin.size), _direction("d2", d2, origin.size)], axis=1)
     coords, *_ = np.linalg.lstsq(basis, (path - origin).T, rcond=None)
@@ -336,16 +336,16 @@ def project_path(path, origin, d1, d2) -> Array:
 
 
 def _direction(name: str, value, dim: int) -> Array:
-    d = _validate.float_array(name, value, ndim=1)
+    d = validate.float_array(name, value, ndim=1)
     if d.size != dim:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             name, f"{name} must have {dim} entries like theta, got {d.size}")
     return d
 
 
 def _check_rng(rng) -> None:
     if not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
 
 

@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 Array = np.ndarray
 
@@ -40,11 +40,11 @@ class Loss(NamedTuple):
 
 
 def _check_regression_targets(y, n: int, k: int) -> Array:
-    y = _validate.float_array("y", y)
+    y = validate.float_array("y", y)
     if y.ndim == 1 and k == 1:
         y = y[:, None]
     if y.shape != (n, k):
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "y", f"y must have shape ({n}, {k}) to match the predictions, got {y.shape}"
         )
     return y
@@ -88,38 +88,38 @@ def _check_class_targets(y, n: int, k: int) -> Array:
     try:
         array = np.asarray(y) if not isinstance(y, np.ndarray) else y
     except Exception as error:  # ragged lists and the like
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "y", f"y must be an array of class indices: {error}"
         ) from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
     ):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "y", f"y must hold class indices (integers), got dtype {array.dtype}"
         )
     if np.iscomplexobj(array):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "y", f"y must hold class indices (integers), got complex dtype {array.dtype}"
         )
     if array.ndim == 2 and array.shape == (n, k):
-        array = _validate.float_array("y", array)
+        array = validate.float_array("y", array)
         if not np.all((array == 0) | (array == 1)) or not np.all(array.sum(axis=1) == 1):
-            raise _validate.ArgumentValueError(
+            raise validate.ArgumentValueError(
                 "y", "y given as a 2-D array must be one-hot rows (a single 1 per row)"
             )
         return np.argmax(array, axis=1)
     if array.ndim != 1 or array.shape[0] != n:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "y",
             f"y must be {n} class indices (shape ({n},)) or one-hot rows (shape ({n}, {k})), "
             f"got shape {array.shape}",
         )
     if not np.issubdtype(array.dtype, np.integer):
-        array = _validate.float_array("y", array)
+        array = validate.float_array("y", array)
         if not np.all(array == np.round(array)):
-            raise _validate.ArgumentValueError("y", "y must hold whole-number class indices")
+            raise validate.ArgumentValueError("y", "y must hold whole-number class indices")
     if n and (array.min() < 0 or array.max() >= k):
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "y",
             f"y must hold class indices in [0, {k - 1}] for {k} outputs, "
             f"got values in [{array.min()}, {array.max()}]",
@@ -179,7 +179,7 @@ LOSSES: dict[str, Loss] = {
 
 def get(name: str) -> Loss:
     """The loss called `name`; a ValueError listing the allowed names otherwise."""
-    _validate.choice("loss", name, LOSSES)
+    validate.choice("loss", name, LOSSES)
     return LOSSES[name]
 
 
@@ -187,15 +187,15 @@ def get(name: str) -> Loss:
 
 
 def _checked(pred, y, loss: Loss) -> tuple[Array, Array]:
-    pred = _validate.float_array("predictions", pred)
+    pred = validate.float_array("predictions", pred)
     if pred.ndim == 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "predictions",
             f"predictions must have shape (..., N, k), got shape {pred.shape}; "
             "use pred[:, None] for a single output",
         )
     if pred.ndim < 2 or pred.shape[-2] < 1 or pred.shape[-1] < 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "predictions",
             f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}",
         )
@@ -252,9 +252,9 @@ def accuracy(pred: Array, y: Array) -> Array:
     pred (..., N, k) scores; y class indices (N,) or one-hot (N, k). With k = 1 a single
     output is read as a binary classifier thresholded at 0.5 (NNFS chapter 16).
     """
-    pred = _validate.float_array("predictions", pred)
+    pred = validate.float_array("predictions", pred)
     if pred.ndim < 2 or pred.shape[-2] < 1 or pred.shape[-1] < 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "predictions",
             f"predictions must have shape (..., N, k) with N, k >= 1, got {pred.shape}",
         )

@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _validate, activations, losses
+from . import validate, activations, losses
 
 Array = np.ndarray
 
@@ -48,22 +48,22 @@ _WEBASSEMBLY = sys.platform == "emscripten"
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """`layer_sizes` as a tuple of at least two whole numbers >= 1, else a ValueError."""
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "layer_sizes",
             f"layer_sizes must be a list of whole numbers like [2, 16, 1], got {layer_sizes!r}",
         )
     if len(layer_sizes) < 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "layer_sizes",
             f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)!r}",
         )
     sizes = tuple(
-        _validate.integer_in_range(f"layer_sizes[{i}]", n, 1, 100_000)
+        validate.integer_in_range(f"layer_sizes[{i}]", n, 1, 100_000)
         for i, n in enumerate(layer_sizes)
     )
     count = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if count > MAX_PARAMETERS:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "layer_sizes",
             f"layer_sizes {list(sizes)} give {count} parameters; at most {MAX_PARAMETERS} allowed",
         )
@@ -147,9 +147,9 @@ def init_params(
     """
     sizes = check_layer_sizes(layer_sizes)
     check_rng(rng)
-    _validate.choice("scheme", scheme, INITIALISATIONS)
+    validate.choice("scheme", scheme, INITIALISATIONS)
     if scale is not None:
-        scale = _validate.number_in_range("scale", scale, 0.0, 1e6)
+        scale = validate.number_in_range("scale", scale, 0.0, 1e6)
     theta = np.zeros(param_count(sizes))
     for W, _ in _unravel(theta, sizes):
         n_in, n_out = W.shape
@@ -357,21 +357,21 @@ def predict_classes(theta: Array, layer_sizes: Sequence[int], X: Array, **kwargs
 
 def _output_activation(name: str) -> activations.Activation:
     if name not in activations.ACTIVATIONS:
-        _validate.choice("output_activation", name, activations.ACTIVATIONS)
+        validate.choice("output_activation", name, activations.ACTIVATIONS)
     return activations.ACTIVATIONS[name]
 
 
 def check_rng(rng) -> np.random.Generator:
     """A Generator, or a legacy RandomState (which replays the NNFS book's `np.random.randn`)."""
-    return _validate.generator(rng)
+    return validate.generator(rng)
 
 
 def check_theta(theta, sizes: tuple[int, ...]) -> Array:
     """theta as a float64 vector of length param_count(sizes), else a ValueError/TypeError."""
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if theta.shape[0] != expected:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta",
             f"theta must have length {expected} for layer_sizes {list(sizes)}, "
             f"got {theta.shape[0]}",
@@ -381,10 +381,10 @@ def check_theta(theta, sizes: tuple[int, ...]) -> Array:
 
 def check_population(thetas, sizes: tuple[int, ...]) -> Array:
     """thetas as a float64 array (P, D) with D = param_count(sizes)."""
-    thetas = _validate.float_array("thetas", thetas, ndim=2)
+    thetas = validate.float_array("thetas", thetas, ndim=2)
     expected = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if thetas.shape[1] != expected or thetas.shape[0] < 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "thetas",
             f"thetas must have shape (P, {expected}) with P >= 1 for layer_sizes {list(sizes)}, "
             f"got {thetas.shape}",
@@ -396,7 +396,7 @@ def check_memory(rows: int, n_examples: int, sizes: tuple[int, ...], name: str =
     """ValueError when a layer's outputs for `rows` networks would exceed MAX_ACTIVATIONS."""
     elements = rows * n_examples * max(sizes)
     if elements > MAX_ACTIVATIONS:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             name,
             f"{rows} network(s) x {n_examples} examples x {max(sizes)} units is {elements} numbers "
             f"per layer; at most {MAX_ACTIVATIONS} fit in memory: use fewer examples, a smaller "
@@ -406,11 +406,11 @@ def check_memory(rows: int, n_examples: int, sizes: tuple[int, ...], name: str =
 
 def check_inputs(X, sizes: tuple[int, ...]) -> Array:
     """X as a float64 array (N, n_in) without NaN; a 1-D X is read as N points of 1 input."""
-    X = _validate.float_array("X", X)
+    X = validate.float_array("X", X)
     if X.ndim == 1 and sizes[0] == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != sizes[0] or X.shape[0] < 1:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "X",
             f"X must have shape (N, {sizes[0]}) with N >= 1 for layer_sizes {list(sizes)}, "
             f"got {X.shape}",

@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import _validate, activations, losses, nets
+from . import validate, activations, losses, nets
 
 Array = np.ndarray
 
@@ -28,7 +28,7 @@ METHODS = ("forward", "central")
 
 
 def _delta(delta) -> float:
-    return _validate.number_in_range("delta", delta, 0.0, 1e6, low_open=True)
+    return validate.number_in_range("delta", delta, 0.0, 1e6, low_open=True)
 
 
 def forward_difference(f: Callable[[Array], Array], x, delta: float = 1e-4) -> Array:
@@ -37,14 +37,14 @@ def forward_difference(f: Callable[[Array], Array], x, delta: float = 1e-4) -> A
     Dividing by the difference actually represented in floating point, x2 - x1, rather than
     by delta removes the rounding of x + delta from the error.
     """
-    x1 = _validate.float_array("x", x)
+    x1 = validate.float_array("x", x)
     x2 = x1 + _delta(delta)
     return (f(x2) - f(x1)) / (x2 - x1)
 
 
 def central_difference(f: Callable[[Array], Array], x, delta: float = 1e-4) -> Array:
     """(f(x + delta) - f(x - delta)) / (2 delta), elementwise (again over the represented step)."""
-    x = _validate.float_array("x", x)
+    x = validate.float_array("x", x)
     delta = _delta(delta)
     plus, minus = x + delta, x - delta
     return (f(plus) - f(minus)) / (plus - minus)
@@ -55,7 +55,7 @@ def tangent_line(f: Callable[[Array], Array], x, delta: float = 1e-4) -> tuple[A
 
     x1 = x, x2 = x + delta, m = (f(x2) - f(x1)) / (x2 - x1), b = f(x2) - m x2.
     """
-    x1 = _validate.float_array("x", x)
+    x1 = validate.float_array("x", x)
     x2 = x1 + _delta(delta)
     y1, y2 = f(x1), f(x2)
     m = (y2 - y1) / (x2 - x1)
@@ -69,7 +69,7 @@ class NumericalGradient(NamedTuple):
 
 def forward_passes_numerical(dimension: int, n_examples: int, method: str = "central") -> int:
     """Forward passes of one numerical gradient: (D + 1) N (forward) or 2 D N (central)."""
-    _validate.choice("method", method, METHODS)
+    validate.choice("method", method, METHODS)
     evaluations = dimension + 1 if method == "forward" else 2 * dimension
     return evaluations * n_examples
 
@@ -91,10 +91,10 @@ def numerical_gradient(
     All perturbed copies theta +- delta e_i are evaluated as populations of `chunk` rows, so a
     network's numerical gradient is a few vectorized calls.
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     delta = _delta(delta)
-    _validate.choice("method", method, METHODS)
-    chunk = _validate.integer_in_range("chunk", chunk, 1, 1_000_000)
+    validate.choice("method", method, METHODS)
+    chunk = validate.integer_in_range("chunk", chunk, 1, 1_000_000)
     D = theta.shape[0]
     grad = np.empty(D)
     base = None if method == "central" else float(loss_fn(theta[None, :])[0])

@@ -28,7 +28,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate, schedules
+from . import validate, schedules
 
 Array = np.ndarray
 
@@ -58,7 +58,7 @@ class NormalizedState(NamedTuple):
 
 
 def _fraction(name: str, value, high_open: bool = True) -> float:
-    return _validate.number_in_range(name, value, 0.0, 1.0, high_open=high_open)
+    return validate.number_in_range(name, value, 0.0, 1.0, high_open=high_open)
 
 
 def _settings_lr(lr):
@@ -77,15 +77,15 @@ def sgd(
     theta <- theta - lr_t * d,  d = g (no momentum), b_t (momentum) or g + mu b_t (Nesterov).
     """
     schedule = schedules.as_schedule(lr)
-    momentum = _validate.number_in_range("momentum", momentum, 0.0, 1e3)
-    dampening = _validate.number_in_range("dampening", dampening, 0.0, 1.0)
-    weight_decay = _validate.number_in_range("weight_decay", weight_decay, 0.0, 1e6)
+    momentum = validate.number_in_range("momentum", momentum, 0.0, 1e3)
+    dampening = validate.number_in_range("dampening", dampening, 0.0, 1.0)
+    weight_decay = validate.number_in_range("weight_decay", weight_decay, 0.0, 1e6)
     if not isinstance(nesterov, (bool, np.bool_)):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "nesterov", f"nesterov must be True or False, got {nesterov!r}"
         )
     if nesterov and (momentum <= 0.0 or dampening != 0.0):
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "nesterov", "nesterov=True requires momentum > 0 and dampening = 0 (as in PyTorch)"
         )
 
@@ -132,8 +132,8 @@ def adam(
     schedule = schedules.as_schedule(lr)
     b1 = _fraction("b1", b1)
     b2 = _fraction("b2", b2)
-    eps = _validate.number_in_range("eps", eps, 0.0, 1e3)
-    weight_decay = _validate.number_in_range("weight_decay", weight_decay, 0.0, 1e6)
+    eps = validate.number_in_range("eps", eps, 0.0, 1e3)
+    weight_decay = validate.number_in_range("weight_decay", weight_decay, 0.0, 1e6)
 
     def init(theta: Array) -> AdamState:
         theta = _check_theta(theta)
@@ -192,8 +192,8 @@ def normalized_gd(lr) -> GradientOptimizer:
 
 def clip_by_norm(grad: Array, max_norm: float) -> Array:
     """grad * min(1, max_norm / (|grad| + 1e-6)), as torch.nn.utils.clip_grad_norm_."""
-    max_norm = _validate.positive("max_norm", max_norm)
-    grad = _validate.float_array("grad", grad)
+    max_norm = validate.positive("max_norm", max_norm)
+    grad = validate.float_array("grad", grad)
     return _clip(grad, max_norm)
 
 
@@ -206,10 +206,10 @@ def _clip(grad: Array, max_norm: float) -> Array:
 def clipped(optimizer: GradientOptimizer, max_norm: float) -> GradientOptimizer:
     """`optimizer` fed with gradients clipped to norm `max_norm` first."""
     if not isinstance(optimizer, GradientOptimizer):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "optimizer", f"optimizer must come from explainer_core.optim, got {optimizer!r}"
         )
-    max_norm = _validate.positive("max_norm", max_norm)
+    max_norm = validate.positive("max_norm", max_norm)
 
     def step(theta, grad, state):
         return optimizer.step(theta, _clip(grad, max_norm), state)
@@ -223,9 +223,9 @@ OPTIMIZERS = {"sgd": sgd, "adam": adam, "normalized_gd": normalized_gd}
 
 def get(name: str, **settings) -> GradientOptimizer:
     """The optimizer called `name` with `settings`; ValueError listing the names otherwise."""
-    _validate.choice("optimizer", name, OPTIMIZERS)
+    validate.choice("optimizer", name, OPTIMIZERS)
     return OPTIMIZERS[name](**settings)
 
 
 def _check_theta(theta) -> Array:
-    return _validate.float_array("theta", theta, ndim=1)
+    return validate.float_array("theta", theta, ndim=1)

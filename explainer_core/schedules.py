@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 
 class Schedule(NamedTuple):
@@ -32,12 +32,12 @@ class Schedule(NamedTuple):
 
     def values(self, steps: int) -> np.ndarray:
         """lr_0 ... lr_{steps-1} as an array, for plotting."""
-        steps = _validate.integer_in_range("steps", steps, 0, 10_000_000)
+        steps = validate.integer_in_range("steps", steps, 0, 10_000_000)
         return np.array([self.fn(t) for t in range(steps)], dtype=np.float64)
 
 
 def _lr(value, name: str = "lr") -> float:
-    return _validate.number_in_range(name, value, 0.0, 1e6)
+    return validate.number_in_range(name, value, 0.0, 1e6)
 
 
 def constant(lr: float) -> Schedule:
@@ -49,8 +49,8 @@ def constant(lr: float) -> Schedule:
 def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """lr_t = lr * gamma^floor(t / step_size): multiply by gamma every step_size steps."""
     lr = _lr(lr)
-    step_size = _validate.integer_in_range("step_size", step_size, 1, 10**12)
-    gamma = _validate.number_in_range("gamma", gamma, 0.0, 1.0)
+    step_size = validate.integer_in_range("step_size", step_size, 1, 10**12)
+    gamma = validate.number_in_range("gamma", gamma, 0.0, 1.0)
     return Schedule(
         "step_decay",
         {"lr": lr, "step_size": step_size, "gamma": gamma},
@@ -61,7 +61,7 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
 def inverse_time(lr: float, decay: float) -> Schedule:
     """lr_t = lr / (1 + decay * t), NNFS's `current_learning_rate` (chapter 10)."""
     lr = _lr(lr)
-    decay = _validate.number_in_range("decay", decay, 0.0, 1e6)
+    decay = validate.number_in_range("decay", decay, 0.0, 1e6)
     return Schedule(
         "inverse_time", {"lr": lr, "decay": decay}, lambda t: lr * (1.0 / (1.0 + decay * t))
     )
@@ -70,8 +70,8 @@ def inverse_time(lr: float, decay: float) -> Schedule:
 def cosine(lr: float, steps: int, lr_min: float = 0.0) -> Schedule:
     """Cosine annealing from lr down to lr_min over `steps` steps, then lr_min."""
     lr = _lr(lr)
-    steps = _validate.integer_in_range("steps", steps, 1, 10**12)
-    lr_min = _validate.number_in_range("lr_min", lr_min, 0.0, lr)
+    steps = validate.integer_in_range("steps", steps, 1, 10**12)
+    lr_min = validate.number_in_range("lr_min", lr_min, 0.0, lr)
 
     def fn(t: int) -> float:
         if t >= steps:
@@ -91,7 +91,7 @@ SCHEDULES = {
 
 def get(name: str, **settings) -> Schedule:
     """The schedule called `name` built with `settings`; ValueError listing the names otherwise."""
-    _validate.choice("schedule", name, SCHEDULES)
+    validate.choice("schedule", name, SCHEDULES)
     return SCHEDULES[name](**settings)
 
 

@@ -50,7 +50,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import validate
 
 Array = np.ndarray
 
@@ -81,11 +81,11 @@ class SearchMethod(NamedTuple):
 
 
 def _population(value, name: str = "population", low: int = 1) -> int:
-    return _validate.integer_in_range(name, value, low, MAX_POPULATION)
+    return validate.integer_in_range(name, value, low, MAX_POPULATION)
 
 
 def _sigma(value, name: str = "sigma") -> float:
-    return _validate.positive(name, value)
+    return validate.positive(name, value)
 
 
 def _beta(value) -> float:
@@ -96,13 +96,13 @@ def _beta(value) -> float:
                 return math.inf
         except ValueError:
             pass
-    return _validate.number_in_range("beta", value, 0.0, math.inf)
+    return validate.number_in_range("beta", value, 0.0, math.inf)
 
 
 def _theta(theta, batch: int) -> Array:
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     if theta.size == 0:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta", "theta must have at least one parameter, got shape (0,)")
     check_memory(batch, theta.size)
     return theta.copy()
@@ -111,7 +111,7 @@ def _theta(theta, batch: int) -> Array:
 def check_memory(rows: int, dimension: int, name: str = "population") -> None:
     """Refuse `rows` x `dimension` float64 numbers above the documented budget `MAX_ELEMENTS`."""
     if rows * dimension > MAX_ELEMENTS:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             name,
             f"{name} x parameters = {rows} x {dimension} = {rows * dimension:,} numbers exceeds "
             f"the memory budget of {MAX_ELEMENTS:,} (128 MiB of float64); lower {name} or the "
@@ -179,7 +179,7 @@ def random_search(scale: float = 0.05, population: int = 1) -> SearchMethod:
     NNFS P.9 (chapter 6): "randomly select weights and biases, keep the best". Shapes: ask returns
     (population, D). Fitness never uses the current parameters, so progress is pure luck.
     """
-    scale = _validate.positive("scale", scale)
+    scale = validate.positive("scale", scale)
     population = _population(population)
 
     def propose(state, rng):
@@ -195,7 +195,7 @@ def tweak_and_keep(scale: float = 0.05, population: int = 1) -> SearchMethod:
     NNFS P.9 (chapter 6): "adjust the best weights by a fraction of random values, revert if the
     loss did not fall". Shapes: ask returns (population, D).
     """
-    scale = _validate.positive("scale", scale)
+    scale = validate.positive("scale", scale)
     population = _population(population)
 
     def propose(state, rng):
@@ -244,11 +244,11 @@ def local_search(
     """
     population = _population(population)
     sigma = _sigma(sigma)
-    decay = _validate.number_in_range("decay", decay, 0.0, 1.0, low_open=True)
-    how = _validate.choice("mutate", mutate, MUTATIONS)
-    fraction = _validate.number_in_range("fraction", fraction, 0.0, 1.0, low_open=True)
+    decay = validate.number_in_range("decay", decay, 0.0, 1.0, low_open=True)
+    how = validate.choice("mutate", mutate, MUTATIONS)
+    fraction = validate.number_in_range("fraction", fraction, 0.0, 1.0, low_open=True)
     if reset_after is not None:
-        reset_after = _validate.integer_in_range("reset_after", reset_after, 1, 10**9)
+        reset_after = validate.integer_in_range("reset_after", reset_after, 1, 10**9)
 
     def propose(state, rng):
         return _mutate(state.theta, population, state.sigma, rng, how, fraction)
@@ -292,12 +292,12 @@ def genetic(
     sigma = _sigma(sigma)
     if parents is None:
         parents = max(1, population // 4)
-    mu = _validate.integer_in_range("parents", parents, 1, population)
+    mu = validate.integer_in_range("parents", parents, 1, population)
     if not isinstance(elitist, (bool, np.bool_)):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "elitist", f"elitist must be True or False, got {elitist!r}")
     if not isinstance(crossover, (bool, np.bool_)):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "crossover", f"crossover must be True or False, got {crossover!r}")
 
     def init(theta, rng=None, loss=math.inf) -> GeneticState:
@@ -383,11 +383,11 @@ def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
     """
     population = _population(population, low=2)
     if population % 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "population", f"population must be even (antithetic pairs), got {population}")
     sigma = _sigma(sigma)
     if not all(callable(getattr(optimizer, f, None)) for f in ("init", "step")):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "optimizer", "optimizer must have init(theta) and step(theta, grad, state), "
             f"like explainer_core.optim.sgd(...); got {optimizer!r}")
     half = population // 2
@@ -506,28 +506,28 @@ def run(
     from . import train
 
     if not isinstance(method, SearchMethod):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "method", f"method must come from explainer_core.search (local_search(...), ...), "
                       f"got {method!r}")
     if not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), "
                    f"got {rng!r}")
     if isinstance(task, train.Task):
         population_loss, price, evaluate = task.population_loss, task.n_examples, task.evaluate
     elif callable(task):
         population_loss = lambda thetas, rows=None: task(thetas)  # noqa: E731
-        price = _validate.integer_in_range("examples", examples, 1, 10**9)
+        price = validate.integer_in_range("examples", examples, 1, 10**9)
         evaluate = None
     else:
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "task", f"task must be a train.Task or a population loss function, got {task!r}")
-    theta = _validate.float_array("theta", theta, ndim=1)
-    generations = _validate.integer_in_range("generations", generations, 0, train.MAX_STEPS)
-    record_every = _validate.integer_in_range("record_every", record_every, 1, train.MAX_STEPS)
-    theta_dims = min(_validate.integer_in_range("theta_dims", theta_dims, 0, 10**9), theta.size)
+    theta = validate.float_array("theta", theta, ndim=1)
+    generations = validate.integer_in_range("generations", generations, 0, train.MAX_STEPS)
+    record_every = validate.integer_in_range("record_every", record_every, 1, train.MAX_STEPS)
+    theta_dims = min(validate.integer_in_range("theta_dims", theta_dims, 0, 10**9), theta.size)
     if max_forward_passes is not None:
-        max_forward_passes = _validate.integer_in_range(
+        max_forward_passes = validate.integer_in_range(
             "max_forward_passes", max_forward_passes, 1, 10**18)
     check_memory(method.batch, theta.size)
     return _run(method, population_loss, price, evaluate, theta, rng, generations, record_every,

@@ -38,7 +38,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from . import _validate, activations, losses, nets
+from . import validate, activations, losses, nets
 
 Array = np.ndarray
 
@@ -121,7 +121,7 @@ def function_task(
 
     The benchmark surfaces of `explainer_core.datasets` (Rosenbrock, ...) have this form.
     """
-    dimension = _validate.integer_in_range("dimension", dimension, 1, nets.MAX_PARAMETERS)
+    dimension = validate.integer_in_range("dimension", dimension, 1, nets.MAX_PARAMETERS)
 
     def loss_and_grad(theta: Array, rows=None):
         return float(f(theta[None, :])[0]), np.asarray(grad(theta), dtype=np.float64), None
@@ -213,32 +213,32 @@ def run(
     with a record marked `diverged`.
     """
     if not isinstance(task, Task):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "task",
             f"task must be a train.Task (network_task(...) or function_task(...)), got {task!r}",
         )
     if not (
         callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))
     ):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "optimizer",
             f"optimizer must come from explainer_core.optim (sgd, adam, ...), got {optimizer!r}",
         )
-    theta = _validate.float_array("theta", theta, ndim=1).copy()
+    theta = validate.float_array("theta", theta, ndim=1).copy()
     if theta.shape[0] != task.dimension:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "theta",
             f"theta must have length {task.dimension} for {task.name}, got {theta.shape[0]}",
         )
-    steps = _validate.integer_in_range("steps", steps, 0, MAX_STEPS)
-    record_every = _validate.integer_in_range("record_every", record_every, 1, MAX_STEPS)
-    theta_dims = _validate.integer_in_range("theta_dims", theta_dims, 0, nets.MAX_PARAMETERS)
+    steps = validate.integer_in_range("steps", steps, 0, MAX_STEPS)
+    record_every = validate.integer_in_range("record_every", record_every, 1, MAX_STEPS)
+    theta_dims = validate.integer_in_range("theta_dims", theta_dims, 0, nets.MAX_PARAMETERS)
     n = task.n_examples
     if batch_size is not None:
-        batch_size = _validate.integer_in_range("batch_size", batch_size, 1, n)
+        batch_size = validate.integer_in_range("batch_size", batch_size, 1, n)
     full_batch = batch_size is None or batch_size == n
     if not full_batch and rng is not None and not isinstance(rng, np.random.Generator):
-        raise _validate.ArgumentTypeError(
+        raise validate.ArgumentTypeError(
             "rng", f"rng must be a numpy.random.Generator or None, got {rng!r}"
         )
     return _quietly(

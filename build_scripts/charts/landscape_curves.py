@@ -5,7 +5,7 @@ and the dimensionality sweep. Data from `explainer_core.landscape_figures` and
 
 from __future__ import annotations
 
-from explainer_core import dimensionality, landscape_figures
+from explainer_core.chapters import dimensions as dimensionality, real_landscapes as landscape_figures
 
 from . import _style, register
 

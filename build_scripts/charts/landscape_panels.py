@@ -8,7 +8,7 @@ every colour readable on every part of the colour scale, in light and dark mode.
 
 from __future__ import annotations
 
-from explainer_core import landscape_figures
+from explainer_core.chapters import real_landscapes as landscape_figures
 
 from . import _style, register
 

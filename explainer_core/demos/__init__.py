@@ -12,8 +12,9 @@ the generator until either limit and returns the frames so far, so the worker ca
 read a Stop message between chunks. Every float that is not finite is sent as null (JSON has no
 NaN); a demo that can diverge says so in words in its frames.
 
-A demo module defines `METHODS: dict[str, callable]`; adding one means adding a module here and
-its name to `DEMOS`.
+A demo is named by its chapter's slug (`real-landscapes`); its module is the slug with
+underscores (`explainer_core/demos/real_landscapes.py`) and defines `METHODS: dict[str, callable]`.
+Adding one means adding a module here and its slug to `DEMOS`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,20 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .. import _validate
+from .. import validate
 
-DEMOS = ("landscape", "race")
+DEMOS = ("landscape", "real-landscapes")
+
+
+def module_name(demo: str) -> str:
+    """The module of the demo called `demo` (a chapter slug): hyphens become underscores."""
+    return f"{__name__}.{demo.replace('-', '_')}"
+
+
+def module(demo: str):
+    """The demo module called `demo`; ValueError listing the demos otherwise."""
+    validate.choice("demo", demo, DEMOS)
+    return importlib.import_module(module_name(demo))
 
 
 def jsonable(value: Any) -> Any:
@@ -67,17 +79,16 @@ def _error(error: Exception) -> dict:
 
 
 def _method(demo: str, method: str):
-    _validate.choice("demo", demo, DEMOS)
-    module = importlib.import_module(f"{__name__}.{demo}")
-    _validate.choice("method", method, module.METHODS)
-    return module.METHODS[method]
+    methods = module(demo).METHODS
+    validate.choice("method", method, methods)
+    return methods[method]
 
 
 def _parse(request_json: str) -> tuple[Any, dict]:
     request = json.loads(request_json)
     args = request.get("args") or {}
     if not isinstance(args, dict):
-        raise _validate.ArgumentTypeError("args", "args must be an object of named arguments")
+        raise validate.ArgumentTypeError("args", "args must be an object of named arguments")
     return _method(request["demo"], request["method"]), args
 
 

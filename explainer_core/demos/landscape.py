@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from .. import _validate, toy
+from .. import validate
+from ..chapters import landscape as toy
 
 ACTIVATIONS = ("tanh", "sin", "relu", "sigmoid", "gaussian", "binary_step")
 METHODS_NAMES = ("gradient", "local_search")
@@ -25,14 +26,14 @@ MAX_LR = 100.0
 
 
 def _options(activation: str, loss: str) -> tuple[str, str]:
-    return _validate.choice("activation", activation, ACTIVATIONS), _validate.choice(
+    return validate.choice("activation", activation, ACTIVATIONS), validate.choice(
         "loss", loss, toy.LOSSES
     )
 
 
 def _point(a, b) -> np.ndarray:
-    a = _validate.real_number("a", a)
-    b = _validate.real_number("b", b)
+    a = validate.real_number("a", a)
+    b = validate.real_number("b", b)
     return np.array([[a, b]])
 
 
@@ -77,12 +78,12 @@ def _state(params: np.ndarray, activation: str, loss: str) -> dict:
 
 
 def _step_options(method, lr, neighbours, step_size):
-    method = _validate.choice("method", method, METHODS_NAMES)
+    method = validate.choice("method", method, METHODS_NAMES)
     if method == "gradient":
-        lr = _validate.number_in_range("learning rate", lr, 0.0, MAX_LR, low_open=True)
+        lr = validate.number_in_range("learning rate", lr, 0.0, MAX_LR, low_open=True)
     else:
-        neighbours = _validate.integer_in_range("neighbours", neighbours, 1, 1000)
-        step_size = _validate.number_in_range("step size", step_size, 0.0, 10.0, low_open=True)
+        neighbours = validate.integer_in_range("neighbours", neighbours, 1, 1000)
+        step_size = validate.number_in_range("step size", step_size, 0.0, 10.0, low_open=True)
     return method, lr, neighbours, step_size
 
 
@@ -182,7 +183,7 @@ def train(
     """
     activation, loss = _options(activation, loss)
     method, lr, neighbours, step_size = _step_options(method, lr, neighbours, step_size)
-    max_steps = _validate.integer_in_range("steps", max_steps, 1, 100_000)
+    max_steps = validate.integer_in_range("steps", max_steps, 1, 100_000)
     params = _point(a, b)
     rng = np.random.default_rng(int(seed))
     value = float(toy.loss(params, activation=activation, loss=loss)[0])

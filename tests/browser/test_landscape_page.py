@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from explainer_core import toy
+from explainer_core.chapters import landscape as toy
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from explainer_core import landscape_figures
+from explainer_core.chapters import real_landscapes
 
 pytestmark = pytest.mark.browser
 
-DEMO = '[data-demo="race"]'
+DEMO = '[data-demo="real-landscapes"]'
 CHART = f'{DEMO} [data-chart="optimizer_race"]'
 READY_TIMEOUT = 120_000  # ms: Pyodide compiles ~10 MB of wasm; slow on a busy 2-core machine
 CHARTS = ["optimizer_race", "surface_paths", "saddle_paths", "hessian_spectrum",
@@ -22,7 +22,7 @@ CHARTS = ["optimizer_race", "surface_paths", "saddle_paths", "hessian_spectrum",
 def chart_rows(page) -> list[dict]:
     """The rows of the race chart's `runs` table as Vega holds them now."""
     return page.evaluate(
-        """() => document.querySelector('[data-demo="race"] [data-chart]')._view.data("runs")
+        """() => document.querySelector('[data-demo="real-landscapes"] [data-chart]')._view.data("runs")
                .map(({method, step, loss, compute}) => ({method, step, loss, compute}))"""
     )
 
@@ -61,10 +61,10 @@ def test_every_chart_draws_with_a_fallback(page, server, artifacts):
 
 def test_race_streams_the_same_rows_as_the_build(page, server, artifacts):
     demo = open_demo(page, server)
-    static = landscape_figures.optimizer_race("sine")["runs"]
+    static = real_landscapes.optimizer_race("sine")["runs"]
     assert key(chart_rows(page)) == key(static)  # the build's picture, before any run
     run_race(page, demo, steps="40")
-    assert key(chart_rows(page)) == key(landscape_figures.optimizer_race("sine", 40)["runs"])
+    assert key(chart_rows(page)) == key(real_landscapes.optimizer_race("sine", 40)["runs"])
     message = demo.locator(".gde-message").text_content()
     assert message.startswith("Lowest loss for the compute: ")
     assert "100 % of the budget" in demo.locator('[data-role="progress"]').text_content()
@@ -77,11 +77,11 @@ def test_live_rows_survive_a_theme_switch(page, server):
     live = key(chart_rows(page))
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.wait_for_function(
-        """() => { const f = document.querySelector('[data-demo="race"] [data-chart]');
+        """() => { const f = document.querySelector('[data-demo="real-landscapes"] [data-chart]');
                    return f._view && f.dataset.state === "ready"; }""")
     page.wait_for_timeout(300)
     assert key(chart_rows(page)) == live
-    assert live == key(landscape_figures.optimizer_race("himmelblau", 50)["runs"])
+    assert live == key(real_landscapes.optimizer_race("himmelblau", 50)["runs"])
 
 
 @pytest.mark.parametrize("name, typed, label", [
@@ -119,7 +119,7 @@ def test_stop_keeps_the_rows_so_far(page, server):
     demo.get_by_role("button", name="Run the race").click()
     page.locator(f'{DEMO}[data-state="running"]').wait_for(timeout=10_000)
     page.wait_for_function(
-        """() => document.querySelector('[data-demo="race"] [data-chart]')._view.data("runs").length > 20""",
+        """() => document.querySelector('[data-demo="real-landscapes"] [data-chart]')._view.data("runs").length > 20""",
         timeout=60_000)
     demo.get_by_role("button", name="Stop").click()
     page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=20_000)

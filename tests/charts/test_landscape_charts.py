@@ -155,7 +155,7 @@ def test_default_chart_fits_the_page_budget(name, library):
 def test_the_same_chart_function_draws_live_data(library):
     # A demo streams new paths into the spec's named tables: the chart built for other paths
     # on the same grid is the same spec apart from its data, and it draws them.
-    from explainer_core import landscape_figures
+    from explainer_core.chapters import real_landscapes as landscape_figures
 
     data_a = landscape_figures.saddle_paths(n=15, lr=0.1, steps=60)
     data_b = landscape_figures.saddle_paths(n=15, lr=0.25, steps=20)

@@ -12,7 +12,8 @@ from tests._pyodide import close, run_both
 
 CODE = r'''
 import numpy as np
-from explainer_core import landscape, landscape_figures, nets, optim, train
+from explainer_core import landscape, nets, optim, train
+from explainer_core.chapters import real_landscapes
 
 result = {}
 sizes = (2, 8, 6, 1)
@@ -44,7 +45,7 @@ a, b = np.random.default_rng(4).standard_normal((2, nets.param_count(small)))
 fit = landscape.fit_bezier(lg, a, b, np.random.default_rng(5), steps=40, learning_rate=0.05)
 result["bezier"] = fit.theta_mid.tolist() + fit.losses[::8].tolist()
 
-result["figure"] = landscape_figures.saddle_paths(n=5, steps=20)["paths"]
+result["figure"] = real_landscapes.saddle_paths(n=5, steps=20)["paths"]
 '''
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate, nets, optim, search, train
+from .. import validate, nets, optim, search, train
 
 Array = np.ndarray
 
@@ -24,8 +24,8 @@ def xor_task(points: int = 200, hidden: int = 8, rng: np.random.Generator | None
 
     Returns (task, layer_sizes). X ~ U([-1, 1]^2) (points, 2), y = [x1 x2 > 0] (points, 1).
     """
-    points = _validate.integer_in_range("points", points, 4, 100_000)
-    hidden = _validate.integer_in_range("hidden", hidden, 1, 10_000)
+    points = validate.integer_in_range("points", points, 4, 100_000)
+    hidden = validate.integer_in_range("hidden", hidden, 1, 10_000)
     rng = nets.check_rng(rng)
     X = rng.uniform(-1.0, 1.0, size=(points, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(np.float64)[:, None]
@@ -52,7 +52,7 @@ def gradient_vs_evolution(
     `method` "sgd" or "local_search" and, on every record, `grad_norm`, the norm of the
     backpropagated gradient at the recorded parameters (0 for this network).
     """
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
     task, sizes = xor_task(points, hidden, rng)
     theta0 = nets.init_params(sizes, rng, scheme="normal")
     dims = task.dimension

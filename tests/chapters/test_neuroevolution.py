@@ -12,7 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import correspondence, optim, search
+from explainer_core import optim, search
+from explainer_core.chapters import neuroevolution as correspondence
 
 
 def test_mean_step_limits():

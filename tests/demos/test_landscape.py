@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from explainer_core import demos, toy
-from tests.core import _demo_client as demo_client
+from explainer_core import demos
+from explainer_core.chapters import landscape as toy
+from tests.demos import _demo_client as demo_client
 
 
 def call(name, **args):

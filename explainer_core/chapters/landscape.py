@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate, activations
+from .. import validate, activations
 
 DATA_X = np.array([-1.5, 0.0, 1.5])
 DATA_Y = np.sin(DATA_X)
@@ -31,11 +31,11 @@ LOSSES = ("mse", "mae")
 
 
 def _params(params) -> np.ndarray:
-    params = _validate.float_array("params", params)
+    params = validate.float_array("params", params)
     if params.ndim == 1:
         params = params[None, :]
     if params.ndim != 2 or params.shape[1] != 2:
-        raise _validate.ArgumentValueError(
+        raise validate.ArgumentValueError(
             "params", f"params must have shape (P, 2) with columns (a, b), got {params.shape}"
         )
     return params
@@ -50,7 +50,7 @@ def predict(params, x, activation: str = "tanh") -> np.ndarray:
 
 def loss(params, x=DATA_X, y=DATA_Y, activation: str = "tanh", loss: str = "mse") -> np.ndarray:
     """Loss of each parameter pair, shape (P,)."""
-    _validate.choice("loss", loss, LOSSES)
+    validate.choice("loss", loss, LOSSES)
     residual = predict(params, x, activation) - np.asarray(y, dtype=np.float64)[None, :]
     if loss == "mse":
         return np.mean(residual**2, axis=1)
@@ -59,7 +59,7 @@ def loss(params, x=DATA_X, y=DATA_Y, activation: str = "tanh", loss: str = "mse"
 
 def grad(params, x=DATA_X, y=DATA_Y, activation: str = "tanh", loss: str = "mse") -> np.ndarray:
     """Analytic gradient (dL/da, dL/db) of each parameter pair, shape (P, 2)."""
-    _validate.choice("loss", loss, LOSSES)
+    validate.choice("loss", loss, LOSSES)
     params = _params(params)
     x = np.asarray(x, dtype=np.float64)
     act = activations.get(activation)
@@ -86,7 +86,7 @@ def loss_grid(
     y=DATA_Y,
 ) -> Grid:
     """The landscape L(a, b) on an n×n grid over `bounds`², in one vectorized call."""
-    n = _validate.integer_in_range("grid size", n, 2, 1000)
+    n = validate.integer_in_range("grid size", n, 2, 1000)
     a = np.linspace(bounds[0], bounds[1], n)
     b = np.linspace(bounds[0], bounds[1], n)
     aa, bb = np.meshgrid(a, b)  # aa[i, j] = a[j], bb[i, j] = b[i]
@@ -129,7 +129,7 @@ def global_minimum(
 
 def gradient_step(params, lr: float, activation="tanh", loss_name="mse", x=DATA_X, y=DATA_Y):
     """One step of gradient descent: θ ← θ - lr · ∇L(θ). Returns the new (P, 2) parameters."""
-    lr = _validate.positive("learning rate", lr)
+    lr = validate.positive("learning rate", lr)
     params = _params(params)
     return params - lr * grad(params, x, y, activation, loss_name)
 
@@ -149,11 +149,11 @@ def local_search_step(
     Draws `neighbours` candidates θ + step_size·ε, ε ~ N(0, I), evaluates them in one call and
     moves to the best one if it is strictly lower. Returns (params, loss, moved).
     """
-    neighbours = _validate.integer_in_range("neighbours", neighbours, 1, 10_000)
-    step_size = _validate.positive("step size", step_size)
+    neighbours = validate.integer_in_range("neighbours", neighbours, 1, 10_000)
+    step_size = validate.positive("step size", step_size)
     params = _params(params)
     if params.shape[0] != 1:
-        raise _validate.ArgumentValueError("params", "local search starts from one point, shape (1, 2)")
+        raise validate.ArgumentValueError("params", "local search starts from one point, shape (1, 2)")
     current = float(loss(params, x, y, activation, loss_name)[0])
     candidates = params + step_size * rng.standard_normal((neighbours, 2))
     values = loss(candidates, x, y, activation, loss_name)

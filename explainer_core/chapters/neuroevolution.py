@@ -46,7 +46,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import _validate, datasets, nets, optim, search
+from .. import validate, datasets, nets, optim, search
 
 Array = np.ndarray
 
@@ -59,7 +59,7 @@ def mean_step(sigma: float, beta: float, grad_norm: float) -> float:
     """
     sigma = search._sigma(sigma)
     beta = search._beta(beta)
-    grad_norm = _validate.number_in_range("grad_norm", grad_norm, 0.0)
+    grad_norm = validate.number_in_range("grad_norm", grad_norm, 0.0)
     b = beta * sigma * grad_norm
     if b == math.inf:
         return sigma / math.sqrt(2.0 * math.pi)
@@ -96,8 +96,8 @@ def metropolis_runs(
     sigma = search._sigma(sigma)
     beta = search._beta(beta)
     runs = search._population(runs, "runs")
-    steps = _validate.integer_in_range("steps", steps, 0, 10**8)
-    theta0 = _validate.float_array("theta0", theta0, ndim=1)
+    steps = validate.integer_in_range("steps", steps, 0, 10**8)
+    theta0 = validate.float_array("theta0", theta0, ndim=1)
     search.check_memory(runs * (len(record_steps) + 2), theta0.size, "runs")
     wanted = sorted(set(int(s) for s in record_steps))
     if wanted and (wanted[0] < 0 or wanted[-1] > steps):
@@ -128,7 +128,7 @@ def gradient_descent_path(grad_fn: Callable[[Array], Array], theta0, optimizer, 
 
     grad_fn(theta (D,)) -> (D,). Returns (len(record_steps), D).
     """
-    theta = _validate.float_array("theta0", theta0, ndim=1).copy()
+    theta = validate.float_array("theta0", theta0, ndim=1).copy()
     wanted = {int(s) for s in record_steps}
     state = optimizer.init(theta)
     seen = {}
@@ -146,8 +146,8 @@ def sine_task(points: int = 64, hidden: int = 30):
 
     Returns (layer_sizes, X (N, 1), y (N, 1)); the data come from `datasets.sine_data`.
     """
-    points = _validate.integer_in_range("points", points, 2, 100_000)
-    hidden = _validate.integer_in_range("hidden", hidden, 1, 10_000)
+    points = validate.integer_in_range("points", points, 2, 100_000)
+    hidden = validate.integer_in_range("hidden", hidden, 1, 10_000)
     X, y = datasets.sine_data(points)
     X = np.asarray(X, dtype=np.float64).reshape(points, 1)
     y = np.asarray(y, dtype=np.float64).reshape(points, 1)
@@ -183,9 +183,9 @@ def neuroevolution_vs_gradient_descent(
     runs = [search._population(r, "runs") for r in runs]
     if not sigmas or not runs:
         raise ValueError("sigmas and runs must each hold at least one value")
-    t_max = _validate.positive("t_max", t_max)
-    samples = _validate.integer_in_range("samples", samples, 2, 1000)
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    t_max = validate.positive("t_max", t_max)
+    samples = validate.integer_in_range("samples", samples, 2, 1000)
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
     sizes, X, y = sine_task(points, hidden)
     theta0 = nets.init_params(sizes, rng, scheme="xavier")
     population_loss = _population_mse(sizes, X, y)
@@ -198,7 +198,7 @@ def neuroevolution_vs_gradient_descent(
     infinite = beta == math.inf
     if infinite:
         alpha = min(sigmas) / math.sqrt(2.0 * math.pi) if alpha is None else alpha
-        alpha = _validate.positive("alpha", alpha)
+        alpha = validate.positive("alpha", alpha)
         gd_steps = np.rint(times / alpha).astype(int)
         gd = gradient_descent_path(grad_fn, theta0, optim.normalized_gd(alpha), int(gd_steps[-1]),
                                    gd_steps)
@@ -229,7 +229,7 @@ def neuroevolution_vs_gradient_descent(
 
 
 def _population_mse(sizes, X, y) -> Callable[[Array], Array]:
-    from . import losses
+    from .. import losses
 
     def loss_fn(population: Array) -> Array:
         return losses.mse(nets.forward_population(population, sizes, X, activation="tanh"), y)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate, datasets, nets, search, train
+from .. import validate, datasets, nets, search, train
 
 LAYER_SIZES = (2, 3, 3)
 METHODS = {"random_search": search.random_search, "tweak_and_keep": search.tweak_and_keep}
@@ -42,11 +42,11 @@ def chapter6(
     Each record has the loss and accuracy of the best parameters so far on all
     `samples * classes` points, and the forward passes spent (one per point per candidate).
     """
-    _validate.choice("method", method, METHODS)
-    _validate.choice("data", data, DATA)
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    validate.choice("method", method, METHODS)
+    validate.choice("data", data, DATA)
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
     X, y = DATA[data](samples, classes, rng)
-    sizes = (2, 3, _validate.integer_in_range("classes", classes, 2, 1000))
+    sizes = (2, 3, validate.integer_in_range("classes", classes, 2, 1000))
     task = train.network_task(sizes, X, y, loss="softmax_cross_entropy", activation="relu")
     theta = nets.init_params(sizes, rng, scheme="nnfs")
     return list(search.run(METHODS[method](noise), task, theta, rng, generations=iterations,

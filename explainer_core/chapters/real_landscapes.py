@@ -22,12 +22,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from . import _validate, datasets, landscape, nets, optim, search, train
+from .. import validate, datasets, landscape, nets, optim, search, train
 
 Array = np.ndarray
 
 # Learning rates and mutation scales that show each optimizer's character on each surface within
-# the step budget (tuned by hand, checked in tests/core/test_landscape_figures.py).
+# the step budget (tuned by hand, checked in tests/chapters/test_real_landscapes.py).
 SURFACE_SETTINGS = {
     "rosenbrock": {"steps": 1000, "sgd": 1.5e-3, "momentum": 3e-4, "adam": 0.05, "sigma": 0.05},
     "himmelblau": {"steps": 300, "sgd": 0.01, "momentum": 0.002, "adam": 0.1, "sigma": 0.3},
@@ -67,7 +67,7 @@ def _every(total: int) -> int:
 
 
 def _n(n) -> int:
-    return _validate.integer_in_range("n", n, 5, MAX_GRID)
+    return validate.integer_in_range("n", n, 5, MAX_GRID)
 
 
 # ----------------------------------------------------------------------------- benchmark surfaces
@@ -107,10 +107,10 @@ def surface_paths(surface: str = "rosenbrock", steps: int | None = None, n: int 
     docstring); the evolution run gets the same compute (forward + backward passes) as each
     gradient run. Settings per surface: `SURFACE_SETTINGS`.
     """
-    _validate.choice("surface", surface, SURFACE_SETTINGS)
+    validate.choice("surface", surface, SURFACE_SETTINGS)
     s = datasets.surface(surface)
     steps = SURFACE_SETTINGS[surface]["steps"] if steps is None else steps
-    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
     grid = landscape.loss_grid(s.f, s.bounds[0], s.bounds[1], n=_n(n))
     paths = []
     for label, generator in _surface_runs(surface, steps, seed):
@@ -136,8 +136,8 @@ def saddle_paths(n: int = 41, lr: float = 0.1, steps: int = 60) -> dict:
     log(1 / y0); Adam divides the small gradient by its own size and leaves at once.
     """
     n = _n(n)
-    lr = _validate.positive("lr", lr, 1.0)
-    steps = _validate.integer_in_range("steps", steps, 1, 10_000)
+    lr = validate.positive("lr", lr, 1.0)
+    steps = validate.integer_in_range("steps", steps, 1, 10_000)
     task = train.function_task("saddle", landscape.saddle, landscape.saddle_grad, 2)
     grid = landscape.loss_grid(landscape.saddle, (-1.2, 1.2), (-1.2, 1.2), n=n)
     paths = []
@@ -175,11 +175,11 @@ def race_runs(task: str = "sine", steps: int | None = None, seed: int = 0,
     learning rate (of the gradient methods and of OpenAI-ES's Adam), so a reader can push them
     into divergence. `optimizer_race` runs them to the end; the race demo interleaves them.
     """
-    _validate.choice("task", task, RACE_TASKS)
+    validate.choice("task", task, RACE_TASKS)
     if steps is None:
         steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
-    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
-    lr_scale = _validate.positive("lr_scale", lr_scale, 1e3)
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
+    lr_scale = validate.positive("lr_scale", lr_scale, 1e3)
     if task in SURFACE_SETTINGS:
         return _surface_runs(task, steps, seed, lr_scale)
     return _sine_race(steps, seed, lr_scale)
@@ -258,10 +258,10 @@ def training_slices(hidden: int = 12, steps: int = 400, n: int = 31, seed: int =
     Panel "random": a random plane of filter-normalised directions, where the same path barely
     moves, since two random directions in D dimensions catch almost none of it.
     """
-    hidden = _validate.integer_in_range("hidden", hidden, 1, 64)
-    steps = _validate.integer_in_range("steps", steps, 2, 20_000)
+    hidden = validate.integer_in_range("hidden", hidden, 1, 64)
+    steps = validate.integer_in_range("steps", steps, 2, 20_000)
     n = _n(n)
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**32))
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**32))
     sizes = (1, hidden, hidden, 1)
     X, y = _sine_task()
     start = nets.init_params(sizes, rng, "xavier")
@@ -319,10 +319,10 @@ def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 80
     through theta_a, theta_mid and theta_b, which holds both paths exactly (Garipov et al. 2018,
     fig. 1): x along b - a, y along the part of mid - a orthogonal to it.
     """
-    hidden = _validate.integer_in_range("hidden", hidden, 1, 64)
-    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
-    bezier_steps = _validate.integer_in_range("bezier_steps", bezier_steps, 1, 100_000)
-    points = _validate.integer_in_range("points", points, 3, 401)
+    hidden = validate.integer_in_range("hidden", hidden, 1, 64)
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
+    bezier_steps = validate.integer_in_range("bezier_steps", bezier_steps, 1, 100_000)
+    points = validate.integer_in_range("points", points, 3, 401)
     sizes = (1, hidden, 1)
     X, y = _sine_task()
     a, b = _two_solutions(sizes, X, y, steps)
@@ -380,11 +380,11 @@ def hessian_along_training(hidden: int = 3, steps: int = 300, lr: float = 0.1,
     `loss` {step, loss}; `eigenvalues` {step, index, eigenvalue, which} with `which` "smallest",
     "largest" or "others".
     """
-    hidden = _validate.integer_in_range("hidden", hidden, 1, 30)
-    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
-    lr = _validate.positive("lr", lr, 10.0)
-    init_scale = _validate.positive("init_scale", init_scale, 10.0)
-    records = _validate.integer_in_range("records", records, 2, 500)
+    hidden = validate.integer_in_range("hidden", hidden, 1, 30)
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
+    lr = validate.positive("lr", lr, 10.0)
+    init_scale = validate.positive("init_scale", init_scale, 10.0)
+    records = validate.integer_in_range("records", records, 2, 500)
     sizes = (1, hidden, 1)
     X = np.linspace(-1.0, 1.0, 21)[:, None]
     y = np.sin(2.0 * X)
@@ -416,11 +416,11 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
     direction, alpha, loss}: the loss along `directions` filter-normalised random directions
     through each minimum, alpha in [-radius, radius] (Li et al. 2018, sec. 5).
     """
-    steps = _validate.integer_in_range("steps", steps, 1, 100_000)
-    directions = _validate.integer_in_range("directions", directions, 1, 20)
-    points = _validate.integer_in_range("points", points, 3, 401)
-    radius = _validate.positive("radius", radius, 10.0)
-    lrs = [_validate.positive("learning rate", v, 10.0) for v in learning_rates]
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
+    directions = validate.integer_in_range("directions", directions, 1, 20)
+    points = validate.integer_in_range("points", points, 3, 401)
+    radius = validate.positive("radius", radius, 10.0)
+    lrs = [validate.positive("learning rate", v, 10.0) for v in learning_rates]
     sizes = (1, 6, 1)
     X = np.linspace(-2.0, 2.0, 16)[:, None]
     y = np.sin(2.0 * X)

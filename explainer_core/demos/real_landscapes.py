@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from .. import _validate
-from ..landscape_figures import (RACE_TASKS, SURFACE_SETTINGS, race_budget, race_record,
+from .. import validate
+from ..chapters.real_landscapes import (RACE_TASKS, SURFACE_SETTINGS, race_budget, race_record,
                                  race_runs)
 
 CHART = "optimizer_race"  # drawn by the build inside the demo, fed live by the page
@@ -28,14 +28,14 @@ MAX_LR_SCALE = 1_000.0
 
 
 def _settings(task, steps, lr_scale, seed) -> dict:
-    task = _validate.choice("task", task, RACE_TASKS)
+    task = validate.choice("task", task, RACE_TASKS)
     if steps in (None, ""):
         steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
     return {
         "task": task,
-        "steps": _validate.integer_in_range("steps", steps, 1, MAX_STEPS),
-        "lr_scale": _validate.positive("learning-rate scale", lr_scale, MAX_LR_SCALE),
-        "seed": _validate.integer_in_range("seed", seed, 0, 2**31 - 1),
+        "steps": validate.integer_in_range("steps", steps, 1, MAX_STEPS),
+        "lr_scale": validate.positive("learning-rate scale", lr_scale, MAX_LR_SCALE),
+        "seed": validate.integer_in_range("seed", seed, 0, 2**31 - 1),
     }
 
 

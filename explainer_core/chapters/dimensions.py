@@ -23,8 +23,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import _validate, nets, optim, search, train
-from ._chunked import evaluate_rows, rows_per_chunk
+from .. import validate, nets, optim, search, train
+from .._chunked import evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
 
@@ -41,9 +41,9 @@ def improving_fraction(
     loss_fn maps (P, D) -> (P,); the mutations are drawn and evaluated in memory-bounded chunks
     (a few vectorized calls, no loop over individuals).
     """
-    theta = _validate.float_array("theta", theta, ndim=1)
+    theta = validate.float_array("theta", theta, ndim=1)
     sigma = search._sigma(sigma)
-    samples = _validate.integer_in_range("samples", samples, 1, 10**7)
+    samples = validate.integer_in_range("samples", samples, 1, 10**7)
     base = float(np.asarray(loss_fn(theta[None, :]), dtype=np.float64)[0])
     chunk = rows_per_chunk(8 * theta.size)
     losses = evaluate_rows(
@@ -64,9 +64,9 @@ def _sphere_start(dimension: int, rng: np.random.Generator) -> Array:
 
 
 def _dimensions(dimensions: Sequence[int]) -> list[int]:
-    out = [_validate.integer_in_range("dimensions", d, 1, 10**6) for d in dimensions]
+    out = [validate.integer_in_range("dimensions", d, 1, 10**6) for d in dimensions]
     if not out:
-        raise _validate.ArgumentValueError("dimensions", "dimensions must hold at least one value")
+        raise validate.ArgumentValueError("dimensions", "dimensions must hold at least one value")
     return out
 
 
@@ -87,9 +87,9 @@ def improvement_by_dimension(
     Records: task, parameters, sigma, samples, fraction (and approx for the sphere).
     """
     dims = _dimensions(dimensions)
-    _validate.choice("task", task, ("sphere", "network"))
+    validate.choice("task", task, ("sphere", "network"))
     sigma = search._sigma(sigma)
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
     records = []
     for dimension in dims:
         if task == "sphere":
@@ -106,7 +106,8 @@ def improvement_by_dimension(
 
 
 def _network_start(dimension: int, rng: np.random.Generator):
-    from . import correspondence, losses
+    from . import neuroevolution as correspondence
+    from .. import losses
 
     hidden = max(1, round((dimension - 1) / 3))
     sizes, X, y = correspondence.sine_task(64, hidden)
@@ -144,11 +145,11 @@ def evaluations_to_target(
     out first; the counts are then those spent).
     """
     dims = _dimensions(dimensions)
-    target = _validate.number_in_range("target", target, 0.0, 1.0, low_open=True, high_open=True)
+    target = validate.number_in_range("target", target, 0.0, 1.0, low_open=True, high_open=True)
     if sigma != "1/D":
         sigma = search._sigma(sigma)
-    budget = _validate.integer_in_range("max_forward_passes", max_forward_passes, 1, 10**9)
-    rng = np.random.default_rng(_validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    budget = validate.integer_in_range("max_forward_passes", max_forward_passes, 1, 10**9)
+    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
     records = []
     for dimension in dims:
         start = _sphere_start(dimension, rng)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from explainer_core import nondifferentiable
+from explainer_core.chapters import evolution_wins as nondifferentiable
 
 
 @pytest.fixture(scope="module")

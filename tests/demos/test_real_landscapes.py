@@ -4,16 +4,16 @@ import math
 
 import pytest
 
-from explainer_core import landscape_figures
-from tests.core import _demo_client as demo_client
+from explainer_core.chapters import real_landscapes
+from tests.demos import _demo_client as demo_client
 
 
 def call(name, **args):
-    return demo_client.call("race", name, args)
+    return demo_client.call("real-landscapes", name, args)
 
 
 def run(**args):
-    return demo_client.run("race", "run", args, max_frames=500)
+    return demo_client.run("real-landscapes", "run", args, max_frames=500)
 
 
 def by_method_and_step(rows):
@@ -25,7 +25,7 @@ def test_live_rows_are_the_charts_rows(task, steps):
     out, frames = run(task=task, steps=steps)
     assert out["ok"]
     rows = [frame["row"] for frame in frames if "row" in frame]
-    static = landscape_figures.optimizer_race(task, int(steps))["runs"]
+    static = real_landscapes.optimizer_race(task, int(steps))["runs"]
     assert by_method_and_step(rows) == by_method_and_step(static)
 
 
@@ -99,14 +99,14 @@ def test_bad_input_names_the_control(args, arg):
 def test_setup_reports_the_settings_it_will_run():
     result = call("setup", task="beale", steps="", lr_scale="0.5", seed="3")["result"]
     assert result["task"] == "beale" and result["lr_scale"] == 0.5 and result["seed"] == 3
-    assert result["steps"] == landscape_figures.SURFACE_SETTINGS["beale"]["steps"]
+    assert result["steps"] == real_landscapes.SURFACE_SETTINGS["beale"]["steps"]
     assert result["methods"][-1] == "local search (evolution)"
     assert result["budget"] == 2 * result["steps"]
 
 
-@pytest.mark.parametrize("task", landscape_figures.RACE_TASKS)
+@pytest.mark.parametrize("task", real_landscapes.RACE_TASKS)
 def test_every_method_has_a_fixed_chart_colour(task):
     """The chart pins each label to a colour (RACE_METHODS), so a task with fewer methods
     does not repaint the others."""
     methods = call("setup", task=task, steps="5")["result"]["methods"]
-    assert set(methods) <= set(landscape_figures.RACE_METHODS)
+    assert set(methods) <= set(real_landscapes.RACE_METHODS)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import dimensionality
+from explainer_core.chapters import dimensions as dimensionality
 
 
 def exact_sphere_fraction(dimension, sigma, radius=1.0):

@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import datasets, landscape, landscape_figures as figures
+from explainer_core import datasets, landscape
+from explainer_core.chapters import real_landscapes as figures
 
 
 def assert_json_ready(tables):
@@ -127,7 +128,7 @@ def test_hessian_along_training_starts_at_the_saddle():
     first = sorted(r["eigenvalue"] for r in data["eigenvalues"] if r["step"] == 0)
     # theta ~ 0: each hidden unit j couples only w1_j and w2_j, through d2L/dw1_j dw2_j =
     # -2 mean(x y) = -2c, giving eigenvalues -2c and 2c per unit; 2 for the output bias; zeros
-    # for the hidden biases (derived in tests/core/test_landscape_networks.py)
+    # for the hidden biases (derived in tests/lib/test_landscape_networks.py)
     x = np.linspace(-1.0, 1.0, 21)
     c = abs(np.mean(x * np.sin(2 * x)))
     assert first[:2] == pytest.approx([-2 * c, -2 * c], rel=1e-2)

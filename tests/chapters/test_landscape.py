@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import toy
+from explainer_core.chapters import landscape as toy
 
 SMOOTH = ["tanh", "sin", "relu", "sigmoid", "gaussian"]
 LOSSES = ["mse", "mae"]

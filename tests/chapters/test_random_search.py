@@ -22,7 +22,7 @@ import math
 
 import pytest
 
-from explainer_core import nnfs_random_search
+from explainer_core.chapters import random_search as nnfs_random_search
 
 LN3 = math.log(3)
 

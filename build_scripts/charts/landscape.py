@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explainer_core import toy
+from explainer_core.chapters import landscape as toy
 
 from . import _style, register
 
