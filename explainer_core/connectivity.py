@@ -142,9 +142,7 @@ def fit_bezier(
     """
     a, b = _endpoints(theta_a, theta_b)
     validate.integer_in_range("steps", steps, 1, MAX_BEZIER_STEPS)
-    if not isinstance(rng, np.random.Generator):
-        raise validate.ArgumentTypeError(
-            "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    validate.generator(rng)
     if theta_mid is None:
         mid = 0.5 * (a + b)
     else:

@@ -30,7 +30,7 @@ MAX_SAMPLES = 1_000_000
 
 def _check_rng(rng) -> np.random.Generator:
     # A legacy RandomState is accepted too: RandomState(0) replays nnfs.init()'s global stream
-    return validate.generator(rng)
+    return validate.generator(rng, legacy=True)
 
 
 def _samples_classes(samples, classes) -> tuple[int, int]:

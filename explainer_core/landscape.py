@@ -32,7 +32,7 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import validate, activations
+from . import validate
 from ._chunked import MEMORY_BUDGET_BYTES, evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
@@ -159,8 +159,19 @@ def slice_2d(
 def evaluate_points(loss_fn: PopulationLoss, thetas, *, chunk_rows: int | None = None) -> Array:
     """`loss_fn` on the rows of `thetas` `(P, D)`, in memory-bounded chunks: shape `(P,)`."""
     thetas = validate.float_array("thetas", thetas, ndim=2)
-    chunk = chunk_rows or rows_per_chunk(8 * thetas.shape[1])
-    return evaluate_rows(loss_fn, lambda i, j: thetas[i:j], thetas.shape[0], chunk)
+    return evaluate_built(loss_fn, lambda i, j: thetas[i:j], thetas.shape[0], thetas.shape[1],
+                          chunk_rows=chunk_rows)
+
+
+def evaluate_built(loss_fn: PopulationLoss, make_rows: Callable[[int, int], Array], count: int,
+                   dimension: int, *, chunk_rows: int | None = None) -> Array:
+    """`loss_fn` on `count` parameter vectors of `dimension` entries, built a chunk at a time.
+
+    `make_rows(i, j)` returns rows i..j-1 as `(j - i, D)` (for example fresh random mutations),
+    so no more than one chunk of them (MEMORY_BUDGET_BYTES) is ever held. Shape `(count,)`.
+    """
+    chunk = chunk_rows or rows_per_chunk(8 * dimension)
+    return evaluate_rows(loss_fn, make_rows, count, chunk)
 
 
 def network_loss(
@@ -173,36 +184,19 @@ def network_loss(
     output_activation: str = "identity",
     memory_budget: int = MEMORY_BUDGET_BYTES,
 ) -> PopulationLoss:
-    """A population loss for a network on a data set: `(P, D) -> (P,)`.
+    """A population loss for a network on a data set: `(P, D) -> (P,)`, memory-bounded.
 
     X: `(N, n_in)`; y: `(N, n_out)` targets, or class indices `(N,)` for cross-entropy.
-    loss: "mse", "mae" or "softmax_cross_entropy" (see `losses`).
-    The returned function runs `nets.forward_population` on as many parameter vectors at a
-    time as keep their activations (about `2 N (n_1 + ... + n_L)` floats per vector: the
-    pre-activations and activations of one layer pair alive at once, over-counted) and the
-    vectors themselves within `memory_budget` bytes.
+    loss: "mse", "mae" or "softmax_cross_entropy" (see `losses`). It is the population loss of
+    `train.network_task` (which says how `memory_budget` bounds each chunk).
     """
-    from . import losses, nets
+    from . import train
 
-    sizes = nets.check_layer_sizes(layer_sizes)
-    dim = nets.param_count(sizes)
-    X = nets.check_inputs(X, sizes)
-    loss_spec = losses.get(loss)
-    targets = loss_spec.check_targets(y, X.shape[0], sizes[-1])
-    activations.get(activation)  # reject unknown names now, not in the middle of a slice
-    activations.get(output_activation)
-    per_vector = 8 * (dim + 2 * X.shape[0] * sum(sizes[1:]))
-    chunk = rows_per_chunk(per_vector, memory_budget)
-
-    def chunk_loss(rows: Array) -> Array:
-        out = nets.forward_population(
-            rows, sizes, X, activation=activation, output_activation=output_activation
-        )
-        return loss_spec.value(out, targets)
+    task = train.network_task(layer_sizes, X, y, loss=loss, activation=activation,
+                              output_activation=output_activation, memory_budget=memory_budget)
 
     def population_loss(thetas: Array) -> Array:
-        thetas = nets.check_population(thetas, sizes)
-        return evaluate_rows(chunk_loss, lambda i, j: thetas[i:j], thetas.shape[0], chunk)
+        return task.population_loss(thetas, None)
 
     return population_loss
 
@@ -234,7 +228,7 @@ def network_loss_and_grad(
 def random_direction(dim: int, rng: np.random.Generator) -> Array:
     """A uniformly random unit vector in R^dim (a normalised standard normal draw), `(dim,)`."""
     dim = validate.integer_in_range("dim", dim, 1, 10**8)
-    _check_rng(rng)
+    validate.generator(rng)
     d = rng.standard_normal(dim)
     return d / np.linalg.norm(d)
 
@@ -277,7 +271,7 @@ def filter_normalized_direction(
             "theta",
             f"theta has {theta.size} entries but layer sizes {tuple(layer_sizes)} need {dim}"
         )
-    _check_rng(rng)
+    validate.generator(rng)
     raw = rng.standard_normal(dim)
     d = np.zeros(dim)
     for W, _b in idx:
@@ -343,12 +337,6 @@ def _direction(name: str, value, dim: int) -> Array:
     return d
 
 
-def _check_rng(rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise validate.ArgumentTypeError(
-            "rng", f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
 # Curvature and connectivity are part of the same public API.
 from .curvature import (  # noqa: E402
     direction_profiles,
@@ -373,6 +361,7 @@ __all__ = [
     "bezier_loss_and_grad",
     "bezier_path",
     "direction_profiles",
+    "evaluate_built",
     "evaluate_points",
     "filter_normalized_direction",
     "fit_bezier",

@@ -146,7 +146,7 @@ def init_params(
     For "he", "xavier" and "lecun", `scale` (when given) multiplies the standard deviation.
     """
     sizes = check_layer_sizes(layer_sizes)
-    check_rng(rng)
+    validate.generator(rng, legacy=True)  # RandomState replays NNFS's np.random.randn
     validate.choice("scheme", scheme, INITIALISATIONS)
     if scale is not None:
         scale = validate.number_in_range("scale", scale, 0.0, 1e6)
@@ -181,7 +181,7 @@ def forward(
     sizes = check_layer_sizes(layer_sizes)
     theta = check_theta(theta, sizes)
     X = check_inputs(X, sizes)
-    hidden, output = activations.get(activation), _output_activation(output_activation)
+    hidden, output = activations.get(activation), output_activation_named(output_activation)
     a = X
     layers = _unravel(theta, sizes)
     for i, (W, b) in enumerate(layers):
@@ -206,7 +206,7 @@ def forward_population(
     thetas = check_population(thetas, sizes)
     X = check_inputs(X, sizes)
     check_memory(thetas.shape[0], X.shape[0], sizes, "thetas")
-    hidden, output = activations.get(activation), _output_activation(output_activation)
+    hidden, output = activations.get(activation), output_activation_named(output_activation)
     P, N = thetas.shape[0], X.shape[0]
     block = max(1, CACHE_BLOCK // (N * max(sizes)))
     if P <= block:
@@ -249,7 +249,7 @@ def loss_and_grad(
     X = check_inputs(X, sizes)
     loss_fn = losses.get(loss)
     y = loss_fn.check_targets(y, X.shape[0], sizes[-1])
-    hidden, output = activations.get(activation), _output_activation(output_activation)
+    hidden, output = activations.get(activation), output_activation_named(output_activation)
     return backprop(theta, sizes, X, y, loss_fn, hidden, output)
 
 
@@ -347,23 +347,14 @@ def _delta(dL_da: Array, act, z: Array, a: Array, overwrite: bool) -> Array:
     return np.multiply(dL_da, df, out=dL_da) if overwrite else dL_da * df
 
 
-def predict_classes(theta: Array, layer_sizes: Sequence[int], X: Array, **kwargs) -> Array:
-    """Predicted class (argmax of the outputs) for each row of X, shape (N,)."""
-    return np.argmax(forward(theta, layer_sizes, X, **kwargs), axis=-1)
-
-
 # ---- argument checks -------------------------------------------------------------------------
 
 
-def _output_activation(name: str) -> activations.Activation:
+def output_activation_named(name: str) -> activations.Activation:
     if name not in activations.ACTIVATIONS:
         validate.choice("output_activation", name, activations.ACTIVATIONS)
     return activations.ACTIVATIONS[name]
 
-
-def check_rng(rng) -> np.random.Generator:
-    """A Generator, or a legacy RandomState (which replays the NNFS book's `np.random.randn`)."""
-    return validate.generator(rng)
 
 
 def check_theta(theta, sizes: tuple[int, ...]) -> Array:

@@ -134,7 +134,7 @@ def network_numerical_gradient(
     loss_fn = losses.get(loss)
     targets = loss_fn.check_targets(y, X.shape[0], sizes[-1])
     activations.get(activation)
-    nets._output_activation(output_activation)
+    nets.output_activation_named(output_activation)
 
     def population_loss(thetas: Array) -> Array:
         out = nets.forward_population(thetas, sizes, X, activation, output_activation)

@@ -50,15 +50,11 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
-from . import validate
+from . import train, validate
+from .validate import MAX_ELEMENTS, MAX_POPULATION  # noqa: F401  (documented limits)
+from .validate import memory as check_memory
 
 Array = np.ndarray
-
-MAX_POPULATION = 100_000
-"""Largest population any method accepts."""
-
-MAX_ELEMENTS = 2**24
-"""Memory budget: rows asked per generation times parameters, in float64 numbers (128 MiB)."""
 
 
 class SearchMethod(NamedTuple):
@@ -80,25 +76,6 @@ class SearchMethod(NamedTuple):
 # ---------------------------------------------------------------- argument checks
 
 
-def _population(value, name: str = "population", low: int = 1) -> int:
-    return validate.integer_in_range(name, value, low, MAX_POPULATION)
-
-
-def _sigma(value, name: str = "sigma") -> float:
-    return validate.positive(name, value)
-
-
-def _beta(value) -> float:
-    """beta in [0, inf]; inf is allowed (and means: accept if the loss does not increase)."""
-    if not isinstance(value, bool) and isinstance(value, (int, float, np.floating, str)):
-        try:
-            if float(value) == math.inf:
-                return math.inf
-        except ValueError:
-            pass
-    return validate.number_in_range("beta", value, 0.0, math.inf)
-
-
 def _theta(theta, batch: int) -> Array:
     theta = validate.float_array("theta", theta, ndim=1)
     if theta.size == 0:
@@ -106,17 +83,6 @@ def _theta(theta, batch: int) -> Array:
             "theta", "theta must have at least one parameter, got shape (0,)")
     check_memory(batch, theta.size)
     return theta.copy()
-
-
-def check_memory(rows: int, dimension: int, name: str = "population") -> None:
-    """Refuse `rows` x `dimension` float64 numbers above the documented budget `MAX_ELEMENTS`."""
-    if rows * dimension > MAX_ELEMENTS:
-        raise validate.ArgumentValueError(
-            name,
-            f"{name} x parameters = {rows} x {dimension} = {rows * dimension:,} numbers exceeds "
-            f"the memory budget of {MAX_ELEMENTS:,} (128 MiB of float64); lower {name} or the "
-            "number of parameters"
-        )
 
 
 def _start_loss(loss) -> float:
@@ -180,7 +146,7 @@ def random_search(scale: float = 0.05, population: int = 1) -> SearchMethod:
     (population, D). Fitness never uses the current parameters, so progress is pure luck.
     """
     scale = validate.positive("scale", scale)
-    population = _population(population)
+    population = validate.population(population)
 
     def propose(state, rng):
         return scale * rng.standard_normal((population, state.theta.size))
@@ -196,7 +162,7 @@ def tweak_and_keep(scale: float = 0.05, population: int = 1) -> SearchMethod:
     loss did not fall". Shapes: ask returns (population, D).
     """
     scale = validate.positive("scale", scale)
-    population = _population(population)
+    population = validate.population(population)
 
     def propose(state, rng):
         return state.theta + scale * rng.standard_normal((population, state.theta.size))
@@ -242,8 +208,8 @@ def local_search(
     each parameter with probability `fraction` in (0, 1]), "one" (a single random parameter) or
     "all". Emergent Garden, "Gradient Descent vs Evolution | How Neural Networks Learn".
     """
-    population = _population(population)
-    sigma = _sigma(sigma)
+    population = validate.population(population)
+    sigma = validate.positive("sigma", sigma)
     decay = validate.number_in_range("decay", decay, 0.0, 1.0, low_open=True)
     how = validate.choice("mutate", mutate, MUTATIONS)
     fraction = validate.number_in_range("fraction", fraction, 0.0, 1.0, low_open=True)
@@ -288,17 +254,13 @@ def genetic(
     "Introduction to Evolutionary Computing", ch. 4-5. lambda = `population`, mu = `parents`
     (default population // 4, at least 1).
     """
-    population = _population(population)
-    sigma = _sigma(sigma)
+    population = validate.population(population)
+    sigma = validate.positive("sigma", sigma)
     if parents is None:
         parents = max(1, population // 4)
     mu = validate.integer_in_range("parents", parents, 1, population)
-    if not isinstance(elitist, (bool, np.bool_)):
-        raise validate.ArgumentTypeError(
-            "elitist", f"elitist must be True or False, got {elitist!r}")
-    if not isinstance(crossover, (bool, np.bool_)):
-        raise validate.ArgumentTypeError(
-            "crossover", f"crossover must be True or False, got {crossover!r}")
+    elitist = validate.flag("elitist", elitist)
+    crossover = validate.flag("crossover", crossover)
 
     def init(theta, rng=None, loss=math.inf) -> GeneticState:
         theta = _theta(theta, population + mu)
@@ -362,11 +324,6 @@ class ESState(NamedTuple):
     grad: Array  # (D,) the last pseudo-gradient
 
 
-def _optimizer_step(optimizer, theta, grad, opt_state):
-    """One step of a gradient optimizer from explainer_core.optim."""
-    return optimizer.step(theta, grad, opt_state)
-
-
 def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
     """OpenAI-ES: antithetic Gaussian perturbations, centred ranks, pseudo-gradient to an optimizer.
 
@@ -381,11 +338,11 @@ def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
     counted, and reported as state.loss), then mean + sigma eps_j, then mean - sigma eps_j.
     `population` must be even.
     """
-    population = _population(population, low=2)
+    population = validate.population(population, low=2)
     if population % 2:
         raise validate.ArgumentValueError(
             "population", f"population must be even (antithetic pairs), got {population}")
-    sigma = _sigma(sigma)
+    sigma = validate.positive("sigma", sigma)
     if not all(callable(getattr(optimizer, f, None)) for f in ("init", "step")):
         raise validate.ArgumentTypeError(
             "optimizer", "optimizer must have init(theta) and step(theta, grad, state), "
@@ -409,7 +366,7 @@ def openai_es(population: int, sigma: float, optimizer) -> SearchMethod:
         shaped = centred_ranks(losses[1:])
         # sum_i f_i eps_i with eps of the second half = -eps of the first half
         grad = (shaped[:half] - shaped[half:]) @ state.noise / (population * sigma)
-        mean, opt_state = _optimizer_step(optimizer, state.mean, grad, state.opt_state)
+        mean, opt_state = optimizer.step(state.mean, grad, state.opt_state)
         return ESState(np.array(rows[0], dtype=np.float64), float(losses[0]),
                        np.asarray(mean, dtype=np.float64), state.noise, opt_state,
                        state.generation + 1, grad)
@@ -436,14 +393,23 @@ def metropolis_accept(delta: Array, beta: float, uniform: Array) -> Array:
 
 
 class MetropolisState(NamedTuple):
-    theta: Array
-    loss: float
-    uniform: float  # drawn by ask, used by tell for the acceptance test
+    chains: Array  # (R, D) the current parameters of each independent chain
+    losses: Array  # (R,) their losses
+    uniform: Array  # (R,) drawn by ask, used by tell for the acceptance test
     generation: int
-    accepted: int
+    accepted: int  # accepted moves, summed over the chains
+
+    @property
+    def theta(self) -> Array:
+        """The first chain's parameters (the only one unless `chains` > 1)."""
+        return self.chains[0]
+
+    @property
+    def loss(self) -> float:
+        return float(self.losses[0])
 
 
-def metropolis(sigma: float, beta: float = math.inf) -> SearchMethod:
+def metropolis(sigma: float, beta: float = math.inf, chains: int = 1) -> SearchMethod:
     """Neuroevolution by conditioned stochastic mutation (Whitelam et al. 2021).
 
     One step: x' = x + eps, eps_i ~ N(0, sigma^2) for every weight; accept with probability
@@ -451,30 +417,34 @@ def metropolis(sigma: float, beta: float = math.inf) -> SearchMethod:
     Averaged over runs, with sigma -> 0, this is normalised gradient descent with learning rate
     alpha on the time axis t = alpha * lambda * steps, where sigma = sqrt(2 pi) lambda alpha
     (beta = inf); or plain gradient descent with alpha = beta sigma^2 / 2 (finite beta).
+    `chains` independent runs from the same start advance together, one population row each
+    (ask returns (chains, D)), so their average is one vectorized loss call per step.
     Whitelam, Selin, Park & Tamblyn, Nat. Commun. 12, 6317 (2021), arXiv:2008.06643.
     """
-    sigma = _sigma(sigma)
-    beta = _beta(beta)
+    sigma = validate.positive("sigma", sigma)
+    beta = validate.beta(beta)
+    chains = validate.population(chains, "chains")
 
     def init(theta, rng=None, loss=math.inf) -> MetropolisState:
-        return MetropolisState(_theta(theta, 1), _start_loss(loss), 0.0, 0, 0)
+        start = np.repeat(_theta(theta, chains)[None, :], chains, axis=0)
+        return MetropolisState(start, np.full(chains, _start_loss(loss)), np.zeros(chains), 0, 0)
 
     def ask(state: MetropolisState, rng: np.random.Generator):
-        child = state.theta + sigma * rng.standard_normal((1, state.theta.size))
-        return child, state._replace(uniform=float(rng.random()))
+        children = state.chains + sigma * rng.standard_normal(state.chains.shape)
+        return children, state._replace(uniform=rng.random(chains))
 
     def tell(state: MetropolisState, population, losses) -> MetropolisState:
-        new = float(_clean(losses, 1)[0])
-        delta = new - state.loss if math.isfinite(state.loss) else -math.inf
-        if new == math.inf:
-            delta = math.inf
-        ok = bool(metropolis_accept(delta, beta, state.uniform))
-        theta = np.array(population[0], dtype=np.float64) if ok else state.theta
-        return MetropolisState(theta, new if ok else state.loss, state.uniform,
-                               state.generation + 1, state.accepted + int(ok))
+        new = _clean(losses, chains)
+        with np.errstate(invalid="ignore"):  # inf - inf: both unknown, rejected below
+            delta = np.where(np.isfinite(state.losses), new - state.losses, -math.inf)
+        delta = np.where(new == math.inf, math.inf, delta)
+        ok = metropolis_accept(delta, beta, state.uniform)
+        return MetropolisState(np.where(ok[:, None], population, state.chains),
+                               np.where(ok, new, state.losses), state.uniform,
+                               state.generation + 1, state.accepted + int(np.sum(ok)))
 
-    settings = {"sigma": sigma, "beta": beta}
-    return SearchMethod("metropolis", settings, 1, init, ask, tell)
+    settings = {"sigma": sigma, "beta": beta, "chains": chains}
+    return SearchMethod("metropolis", settings, chains, init, ask, tell)
 
 
 # ---------------------------------------------------------------- the driver
@@ -492,89 +462,24 @@ def run(
     max_forward_passes: int | None = None,
     examples: int = 1,
 ) -> Iterator[dict]:
-    """Yield trajectory records of `generations` rounds of ask/tell, starting from `theta`.
+    """`train.run` for a search method: records of `generations` rounds of ask/tell.
 
     `task` is a `train.Task` (its `population_loss` gives the losses of a whole population in
     one call, its `n_examples` the price of one row) or a plain callable `loss_fn((P, D)) ->
     (P,)`, for which one row costs `examples` forward passes (1 for a function of theta).
-    Records are `train.make_record` dicts, like the gradient methods': step = generations done,
-    forward_passes = rows evaluated x examples, counted as they are evaluated (the starting
-    point's evaluation included), backward_passes = 0. They come at generation 0, every
-    `record_every` generations and at the last one. With `max_forward_passes`, no generation
-    is started that would exceed that budget, so methods can be raced on equal compute.
+    Records are `train.make_record` dicts: step = generations done, forward_passes = rows
+    evaluated x examples (the starting point's evaluation included), backward_passes = 0.
     """
-    from . import train
-
     if not isinstance(method, SearchMethod):
         raise validate.ArgumentTypeError(
             "method", f"method must come from explainer_core.search (local_search(...), ...), "
                       f"got {method!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise validate.ArgumentTypeError(
-            "rng", f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), "
-                   f"got {rng!r}")
-    if isinstance(task, train.Task):
-        population_loss, price, evaluate = task.population_loss, task.n_examples, task.evaluate
-    elif callable(task):
-        population_loss = lambda thetas, rows=None: task(thetas)  # noqa: E731
-        price = validate.integer_in_range("examples", examples, 1, 10**9)
-        evaluate = None
-    else:
-        raise validate.ArgumentTypeError(
-            "task", f"task must be a train.Task or a population loss function, got {task!r}")
-    theta = validate.float_array("theta", theta, ndim=1)
+    if not isinstance(task, train.Task):
+        if not callable(task):
+            raise validate.ArgumentTypeError(
+                "task", f"task must be a train.Task or a population loss function, got {task!r}")
+        dimension = validate.float_array("theta", theta, ndim=1).size
+        task = train.population_task(task, max(1, dimension), examples)
     generations = validate.integer_in_range("generations", generations, 0, train.MAX_STEPS)
-    record_every = validate.integer_in_range("record_every", record_every, 1, train.MAX_STEPS)
-    theta_dims = min(validate.integer_in_range("theta_dims", theta_dims, 0, 10**9), theta.size)
-    if max_forward_passes is not None:
-        max_forward_passes = validate.integer_in_range(
-            "max_forward_passes", max_forward_passes, 1, 10**18)
-    check_memory(method.batch, theta.size)
-    return _run(method, population_loss, price, evaluate, theta, rng, generations, record_every,
-                theta_dims, max_forward_passes, train.make_record)
-
-
-def _losses(population_loss, population: Array) -> Array:
-    values = np.asarray(population_loss(population), dtype=np.float64)
-    if values.shape != (population.shape[0],):
-        raise ValueError(f"the loss function must map (P, D) to (P,); got shape {values.shape} "
-                         f"for P = {population.shape[0]}")
-    return values
-
-
-def _run(method, population_loss, price, evaluate, theta, rng, generations, record_every,
-         theta_dims, budget, make_record):
-    started, elapsed = time.perf_counter(), 0.0
-    forward = price
-    start_loss = float(_losses(population_loss, theta[None, :])[0])
-    state = method.init(theta, rng, loss=start_loss)
-
-    def record(generation):
-        nonlocal started, elapsed
-        elapsed += time.perf_counter() - started
-        accuracy = None if evaluate is None else evaluate(state.theta)[1]
-        extra = {"sigma": float(state.sigma)} if hasattr(state, "sigma") else {}
-        out = make_record(method.name, generation, state.loss, forward, 0, elapsed, state.theta,
-                          theta_dims, accuracy, population=method.batch, **extra)
-        started = time.perf_counter()
-        return out
-
-    yield record(0)
-    if not math.isfinite(start_loss):
-        return  # a diverged start: the record says so and the run stops, as in train.run
-    for generation in range(1, generations + 1):
-        cost = method.batch * price
-        if budget is not None and forward + cost > budget:
-            if (generation - 1) % record_every:
-                yield record(generation - 1)
-            return
-        population, state = method.ask(state, rng)
-        losses = _losses(population_loss, population)
-        forward += cost
-        state = method.tell(state, population, losses)
-        if generation % record_every == 0 or generation == generations:
-            yield record(generation)
-        elif not math.isfinite(state.loss):
-            yield record(generation)
-        if not math.isfinite(state.loss):
-            return
+    return train.run(task, method, theta, steps=generations, rng=rng, record_every=record_every,
+                     theta_dims=theta_dims, max_forward_passes=max_forward_passes)

@@ -1,12 +1,15 @@
-"""The training driver: run a gradient method on a task, yield a trajectory of tidy records.
+"""The driver: run any optimizer on a task and yield a trajectory of tidy records.
 
     task = network_task([2, 64, 3], X, y, loss="softmax_cross_entropy", activation="relu")
     for record in run(task, optim.adam(0.05), theta, steps=1000, rng=rng, record_every=10):
         ...   # one dict per recorded step; stop consuming to stop training
+    for record in run(task, search.local_search(32, 0.1), theta, steps=300, rng=rng):
+        ...   # the same loop for a method that never computes a gradient
 
-`run` is a generator, so the browser can advance it a chunk of records at a time and stop it
-between chunks. Search methods (`explainer_core.search`) build their records with the same
-`make_record`, so charts compare gradient descent and evolution on the same axes.
+One loop drives both families: a gradient optimizer (`explainer_core.optim`: init/step) and a
+search method (`explainer_core.search`: init/ask/tell), so charts compare gradient descent and
+evolution on the same axes and the same units of compute. `run` is a generator, so the browser
+can advance it a chunk of records at a time and stop it between chunks.
 
 A record is a flat dict (JSON-ready):
 
@@ -19,15 +22,18 @@ A record is a flat dict (JSON-ready):
     wall_time        seconds spent inside the driver so far (time paused between chunks excluded)
     theta            the current parameters at `theta_indices(D, theta_dims)`, a list of floats
     diverged         True when the loss became NaN or infinite (the run stops there)
+    population       (search methods) rows evaluated per generation
+    sigma            (search methods with a mutation scale) the current scale
 
 Units of compute (the same for every method, so they can be compared honestly):
 one **forward pass** is one evaluation of the network on one example, so a mini-batch of B
 examples costs B forward passes and evaluating a population of P networks on N examples costs
 P * N. One **backward pass** is one backpropagation of one example's error, so a gradient on a
 batch of B costs B forward and B backward passes. For a plain function of theta (a benchmark
-surface), one evaluation of f is one forward pass and one gradient is one backward pass. The
-loss and accuracy written into records for the reader are measurements, not training, and are
-not counted.
+surface), one evaluation of f is one forward pass and one gradient is one backward pass. A
+search method pays for every row it evaluates, its starting point included (it needs that loss
+to compare against). The loss and accuracy written into records for the reader are
+measurements, not training, and are not counted.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ from typing import Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from . import validate, activations, losses, nets
+from . import activations, losses, nets, validate
+from ._chunked import MEMORY_BUDGET_BYTES, evaluate_rows, rows_per_chunk
 
 Array = np.ndarray
 
@@ -70,15 +77,24 @@ def network_task(
     loss: str = "mse",
     activation: str = "tanh",
     output_activation: str = "identity",
+    memory_budget: int = MEMORY_BUDGET_BYTES,
 ) -> Task:
-    """A network with `layer_sizes` fitted to X (N, n_in) and targets y (see `losses`)."""
+    """A network with `layer_sizes` fitted to X (N, n_in) and targets y (see `losses`).
+
+    Its population loss runs `nets.forward_population` on as many parameter vectors at a time
+    as keep their activations (about `2 N (n_1 + ... + n_L)` floats per vector: the
+    pre-activations and activations of one layer pair alive at once, over-counted) and the
+    vectors themselves within `memory_budget` bytes, so any population fits in memory.
+    """
     sizes = nets.check_layer_sizes(layer_sizes)
     X = nets.check_inputs(X, sizes)
     loss_fn = losses.get(loss)
     targets = loss_fn.check_targets(y, X.shape[0], sizes[-1])
     hidden = activations.get(activation)
-    output = nets._output_activation(output_activation)
+    output = nets.output_activation_named(output_activation)
     classification = loss == "softmax_cross_entropy"
+    dimension = nets.param_count(sizes)
+    chunk = rows_per_chunk(8 * (dimension + 2 * X.shape[0] * sum(sizes[1:])), memory_budget)
 
     def _accuracy(out: Array, rows_targets: Array) -> float | None:
         if not classification:
@@ -92,8 +108,15 @@ def network_task(
 
     def population_loss(thetas: Array, rows: Array | None = None) -> Array:
         Xb, yb = (X, targets) if rows is None else (X[rows], targets[rows])
-        out = nets.forward_population(thetas, sizes, Xb, activation, output_activation)
-        return loss_fn.value(out, yb)
+        thetas = nets.check_population(thetas, sizes)
+
+        def block_loss(block: Array) -> Array:
+            return loss_fn.value(nets.forward_population(block, sizes, Xb, activation,
+                                                         output_activation), yb)
+
+        if thetas.shape[0] <= chunk:
+            return block_loss(thetas)
+        return evaluate_rows(block_loss, lambda i, j: thetas[i:j], thetas.shape[0], chunk)
 
     def evaluate(theta: Array):
         out = nets.forward(theta, sizes, X, activation, output_activation)
@@ -102,7 +125,7 @@ def network_task(
     name = f"mlp {'-'.join(map(str, sizes))} {activation} {loss}"
     return Task(
         name,
-        nets.param_count(sizes),
+        dimension,
         X.shape[0],
         classification,
         loss_and_grad,
@@ -122,6 +145,25 @@ def function_task(
     The benchmark surfaces of `explainer_core.datasets` (Rosenbrock, ...) have this form.
     """
     dimension = validate.integer_in_range("dimension", dimension, 1, nets.MAX_PARAMETERS)
+    return _plain_task(name, f, grad, dimension, 1)
+
+
+def population_task(loss_fn: Callable[[Array], Array], dimension: int, examples: int = 1) -> Task:
+    """A task known only by its population loss `loss_fn((P, D)) -> (P,)`: for search methods.
+
+    One row costs `examples` forward passes (1 for a function of theta). It has no gradient.
+    """
+    dimension = validate.integer_in_range("dimension", dimension, 1, nets.MAX_PARAMETERS)
+    examples = validate.integer_in_range("examples", examples, 1, 10**9)
+
+    def no_gradient(theta):
+        raise validate.ArgumentTypeError(
+            "task", "this task has only a population loss: use a search method, not a gradient")
+
+    return _plain_task("population loss", loss_fn, no_gradient, dimension, examples)
+
+
+def _plain_task(name, f, grad, dimension, examples) -> Task:
 
     def loss_and_grad(theta: Array, rows=None):
         return float(f(theta[None, :])[0]), np.asarray(grad(theta), dtype=np.float64), None
@@ -132,7 +174,7 @@ def function_task(
     def evaluate(theta: Array):
         return float(f(theta[None, :])[0]), None
 
-    return Task(name, dimension, 1, False, loss_and_grad, population_loss, evaluate)
+    return Task(name, dimension, examples, False, loss_and_grad, population_loss, evaluate)
 
 
 def theta_indices(dimension: int, count: int) -> Array:
@@ -204,25 +246,29 @@ def run(
     rng: np.random.Generator | None = None,
     record_every: int = 1,
     theta_dims: int = 8,
+    max_forward_passes: int | None = None,
 ) -> Iterator[dict]:
     """Yield records of `steps` updates of `optimizer` on `task`, starting from `theta`.
 
-    Records come at step 0, every `record_every` steps, and at the last step. With
-    `batch_size` (< N) each step uses one mini-batch, reshuffled each epoch with `rng`;
-    without it every step uses the whole training set. A NaN or infinite loss ends the run
-    with a record marked `diverged`.
+    `optimizer` is a gradient optimizer (`explainer_core.optim`) or a search method
+    (`explainer_core.search`, which needs `rng`; a step is one generation). Records come at
+    step 0, every `record_every` steps, and at the last step. With `batch_size` (< N) each
+    gradient step uses one mini-batch, reshuffled each epoch with `rng`; without it every step
+    uses the whole training set. With `max_forward_passes`, no step is started that would spend
+    more, so methods can be raced on equal compute. A NaN or infinite loss ends the run with a
+    record marked `diverged`.
     """
     if not isinstance(task, Task):
         raise validate.ArgumentTypeError(
             "task",
-            f"task must be a train.Task (network_task(...) or function_task(...)), got {task!r}",
+            f"task must be a train.Task (network_task(...), function_task(...), ...), got {task!r}",
         )
-    if not (
-        callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))
-    ):
+    searching = _is_search_method(optimizer)
+    if not searching and not _has(optimizer, "init", "step"):
         raise validate.ArgumentTypeError(
             "optimizer",
-            f"optimizer must come from explainer_core.optim (sgd, adam, ...), got {optimizer!r}",
+            "optimizer must come from explainer_core.optim (sgd, adam, ...) or "
+            f"explainer_core.search (local_search, ...), got {optimizer!r}",
         )
     theta = validate.float_array("theta", theta, ndim=1).copy()
     if theta.shape[0] != task.dimension:
@@ -232,27 +278,38 @@ def run(
         )
     steps = validate.integer_in_range("steps", steps, 0, MAX_STEPS)
     record_every = validate.integer_in_range("record_every", record_every, 1, MAX_STEPS)
-    theta_dims = validate.integer_in_range("theta_dims", theta_dims, 0, nets.MAX_PARAMETERS)
+    theta_dims = validate.integer_in_range("theta_dims", theta_dims, 0, 10**9)
+    if max_forward_passes is not None:
+        max_forward_passes = validate.integer_in_range(
+            "max_forward_passes", max_forward_passes, 1, 10**18)
+    settings = _Settings(steps, record_every, theta_dims, max_forward_passes)
+    if searching:
+        rng = validate.generator(rng)
+        validate.memory(optimizer.batch, theta.size)
+        return _quietly(_search_loop(task, optimizer, theta, rng, settings))
     n = task.n_examples
     if batch_size is not None:
         batch_size = validate.integer_in_range("batch_size", batch_size, 1, n)
     full_batch = batch_size is None or batch_size == n
-    if not full_batch and rng is not None and not isinstance(rng, np.random.Generator):
-        raise validate.ArgumentTypeError(
-            "rng", f"rng must be a numpy.random.Generator or None, got {rng!r}"
-        )
-    return _quietly(
-        _run(
-            task,
-            optimizer,
-            theta,
-            steps,
-            None if full_batch else batch_size,
-            rng,
-            record_every,
-            theta_dims,
-        )
-    )
+    if not full_batch:
+        rng = validate.generator(rng, optional=True)
+    batches = None if full_batch else minibatches(n, batch_size, rng)
+    return _quietly(_gradient_loop(task, optimizer, theta, batches, settings))
+
+
+class _Settings(NamedTuple):
+    steps: int
+    record_every: int
+    theta_dims: int
+    budget: int | None  # max_forward_passes
+
+
+def _has(obj, *names: str) -> bool:
+    return all(callable(getattr(obj, name, None)) for name in names)
+
+
+def _is_search_method(optimizer) -> bool:
+    return _has(optimizer, "init", "ask", "tell") and hasattr(optimizer, "batch")
 
 
 def _quietly(records: Iterator[dict]) -> Iterator[dict]:
@@ -266,40 +323,96 @@ def _quietly(records: Iterator[dict]) -> Iterator[dict]:
         yield record
 
 
-def _run(task, optimizer, theta, steps, batch_size, rng, record_every, theta_dims):
+class _Stopwatch:
+    """Seconds spent inside the driver: the time a consumer holds a record is not counted."""
+
+    def __init__(self):
+        self.elapsed, self._since = 0.0, time.perf_counter()
+
+    def pause(self) -> float:
+        self.elapsed += time.perf_counter() - self._since
+        return self.elapsed
+
+    def resume(self) -> None:
+        self._since = time.perf_counter()
+
+
+def _gradient_loop(task, optimizer, theta, batches, settings: _Settings):
     name = getattr(optimizer, "name", type(optimizer).__name__)
-    started, elapsed = time.perf_counter(), 0.0
+    clock = _Stopwatch()
     forward = backward = 0
     state = optimizer.init(theta)
-    batches = None if batch_size is None else minibatches(task.n_examples, batch_size, rng)
+    steps = settings.steps
 
     def record(step, value, accuracy):
-        nonlocal started, elapsed
-        elapsed += time.perf_counter() - started
-        out = make_record(
-            name, step, value, forward, backward, elapsed, theta, theta_dims, accuracy
-        )
-        started = time.perf_counter()
+        out = make_record(name, step, value, forward, backward, clock.pause(), theta,
+                          settings.theta_dims, accuracy)
+        clock.resume()
         return out
 
     for step in range(steps + 1):
-        recording = step % record_every == 0 or step == steps
-        if batches is None and step < steps:
+        rows = next(batches) if batches is not None and step < steps else None
+        cost = 0 if step == steps else task.n_examples if rows is None else len(rows)
+        last = step == steps or (settings.budget is not None and forward + cost > settings.budget)
+        recording = last or step % settings.record_every == 0
+        if rows is None and not last:
             # full batch: the gradient's forward pass measures the current loss as well
             value, grad, accuracy = task.loss_and_grad(theta, None)
         elif recording:
             value, accuracy = task.evaluate(theta)
         if recording or not math.isfinite(value):
             yield record(step, value, accuracy)
-            if not math.isfinite(value) or step == steps:
+            if last or not math.isfinite(value):
                 return
-        if batches is not None:
-            rows = next(batches)
+        if rows is not None:
             batch_value, grad, _ = task.loss_and_grad(theta, rows)
             if not math.isfinite(batch_value):
                 yield record(step, batch_value, None)
                 return
-        count = task.n_examples if batches is None else len(rows)
-        forward += count
-        backward += count
+        forward += cost
+        backward += cost
         theta, state = optimizer.step(theta, grad, state)
+
+
+def _losses(task: Task, population: Array) -> Array:
+    values = np.asarray(task.population_loss(population, None), dtype=np.float64)
+    if values.shape != (population.shape[0],):
+        raise ValueError(f"the loss function must map (P, D) to (P,); got shape {values.shape} "
+                         f"for P = {population.shape[0]}")
+    return values
+
+
+def _search_loop(task, method, theta, rng, settings: _Settings):
+    clock = _Stopwatch()
+    price = task.n_examples
+    forward = price
+    start_loss = float(_losses(task, theta[None, :])[0])
+    state = method.init(theta, rng, loss=start_loss)
+
+    def record(generation):
+        accuracy = task.evaluate(state.theta)[1] if task.classification else None
+        extra = {"sigma": float(state.sigma)} if hasattr(state, "sigma") else {}
+        out = make_record(method.name, generation, state.loss, forward, 0, clock.pause(),
+                          state.theta, settings.theta_dims, accuracy, population=method.batch,
+                          **extra)
+        clock.resume()
+        return out
+
+    yield record(0)
+    if not math.isfinite(start_loss):
+        return  # a diverged start: the record says so and the run stops
+    for generation in range(1, settings.steps + 1):
+        cost = method.batch * price
+        if settings.budget is not None and forward + cost > settings.budget:
+            if (generation - 1) % settings.record_every:
+                yield record(generation - 1)
+            return
+        population, state = method.ask(state, rng)
+        losses = _losses(task, population)
+        forward += cost
+        state = method.tell(state, population, losses)
+        finite = math.isfinite(state.loss)
+        if generation % settings.record_every == 0 or generation == settings.steps or not finite:
+            yield record(generation)
+        if not finite:
+            return

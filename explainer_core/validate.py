@@ -129,13 +129,78 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def generator(value, name: str = "rng"):
-    """An explicit random generator: a numpy Generator, or a legacy RandomState (which replays
-    the NNFS book's global `np.random` stream); anything else is a TypeError naming `name`."""
-    if not isinstance(value, (np.random.Generator, np.random.RandomState)):
+MAX_SEED = 2**32 - 1
+"""Largest seed accepted anywhere: every whole number a reader may type, exact in JavaScript."""
+
+
+def seed(value, name: str = "seed") -> int:
+    """A seed for numpy.random.default_rng: a whole number in [0, MAX_SEED]."""
+    return integer_in_range(name, value, 0, MAX_SEED)
+
+
+def rng_from_seed(value, name: str = "seed") -> np.random.Generator:
+    """numpy.random.default_rng(seed) after checking the seed."""
+    return np.random.default_rng(seed(value, name))
+
+
+def generator(value, name: str = "rng", *, legacy: bool = False, optional: bool = False):
+    """An explicit random generator: a numpy.random.Generator, else a TypeError naming `name`.
+
+    `legacy=True` also accepts a RandomState, which replays the NNFS book's global
+    `np.random` stream (only the data sets and initialisers take one); `optional=True` accepts
+    None (for runs that draw nothing).
+    """
+    if value is None and optional:
+        return None
+    kinds = (np.random.Generator, np.random.RandomState) if legacy else (np.random.Generator,)
+    if not isinstance(value, kinds):
+        also = " or a numpy.random.RandomState" if legacy else ""
         raise ArgumentTypeError(
             name,
-            f"{name} must be a numpy.random.Generator (numpy.random.default_rng(seed)) "
-            f"or a numpy.random.RandomState, got {value!r}",
+            f"{name} must be a numpy.random.Generator (numpy.random.default_rng(seed)){also}, "
+            f"got {value!r}",
         )
     return value
+
+
+def flag(name: str, value) -> bool:
+    """True or False (numpy's bool included), else a TypeError naming `name`."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(name, f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+MAX_POPULATION = 100_000
+"""Largest population (or number of runs) any method accepts."""
+
+
+def population(value, name: str = "population", low: int = 1) -> int:
+    """A population size: a whole number in [low, MAX_POPULATION]."""
+    return integer_in_range(name, value, low, MAX_POPULATION)
+
+
+def beta(value, name: str = "beta") -> float:
+    """An inverse temperature in [0, inf]; inf (or "inf") means: accept only downhill moves."""
+    if not isinstance(value, bool) and isinstance(value, (int, float, np.floating, str)):
+        try:
+            if float(value) == math.inf:
+                return math.inf
+        except ValueError:
+            pass
+    return number_in_range(name, value, 0.0, math.inf)
+
+
+MAX_ELEMENTS = 2**24
+"""Memory budget: rows asked per generation times parameters, in float64 numbers (128 MiB)."""
+
+
+def memory(rows: int, dimension: int, name: str = "population") -> None:
+    """Refuse `rows` x `dimension` float64 numbers above the documented budget MAX_ELEMENTS, so
+    a browser tab refuses a too large request instead of freezing."""
+    if rows * dimension > MAX_ELEMENTS:
+        raise ArgumentValueError(
+            name,
+            f"{name} x parameters = {rows} x {dimension} = {rows * dimension:,} numbers exceeds "
+            f"the memory budget of {MAX_ELEMENTS:,} (128 MiB of float64); lower {name} or the "
+            "number of parameters"
+        )

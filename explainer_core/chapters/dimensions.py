@@ -23,8 +23,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import validate, nets, optim, search, train
-from .._chunked import evaluate_rows, rows_per_chunk
+from .. import datasets, landscape, nets, optim, search, train, validate
 
 Array = np.ndarray
 
@@ -42,13 +41,12 @@ def improving_fraction(
     (a few vectorized calls, no loop over individuals).
     """
     theta = validate.float_array("theta", theta, ndim=1)
-    sigma = search._sigma(sigma)
+    sigma = validate.positive("sigma", sigma)
     samples = validate.integer_in_range("samples", samples, 1, 10**7)
     base = float(np.asarray(loss_fn(theta[None, :]), dtype=np.float64)[0])
-    chunk = rows_per_chunk(8 * theta.size)
-    losses = evaluate_rows(
+    losses = landscape.evaluate_built(
         loss_fn, lambda i, j: theta + sigma * rng.standard_normal((j - i, theta.size)), samples,
-        chunk)
+        theta.size)
     return float(np.mean(losses < base))
 
 
@@ -88,8 +86,8 @@ def improvement_by_dimension(
     """
     dims = _dimensions(dimensions)
     validate.choice("task", task, ("sphere", "network"))
-    sigma = search._sigma(sigma)
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    sigma = validate.positive("sigma", sigma)
+    rng = validate.rng_from_seed(seed)
     records = []
     for dimension in dims:
         if task == "sphere":
@@ -106,24 +104,12 @@ def improvement_by_dimension(
 
 
 def _network_start(dimension: int, rng: np.random.Generator):
-    from . import neuroevolution as correspondence
-    from .. import losses
-
-    hidden = max(1, round((dimension - 1) / 3))
-    sizes, X, y = correspondence.sine_task(64, hidden)
+    """A 1-h-1 tanh network on sin(2 pi x) (64 points) with about `dimension` parameters, at its
+    Xavier initialisation, and its memory-bounded population loss."""
+    sizes = (1, max(1, round((dimension - 1) / 3)), 1)
+    task = train.network_task(sizes, *datasets.sine_data(64), activation="tanh")
     theta = nets.init_params(sizes, rng, scheme="xavier")
-
-    # networks per call, so that one layer's activations stay within nets.MAX_ACTIVATIONS
-    block = max(1, nets.MAX_ACTIVATIONS // (X.shape[0] * max(sizes)))
-
-    def loss_fn(population):
-        return np.concatenate([
-            losses.mse(nets.forward_population(population[i : i + block], sizes, X,
-                                               activation="tanh"), y)
-            for i in range(0, population.shape[0], block)
-        ])
-
-    return theta, loss_fn
+    return theta, lambda population: task.population_loss(population, None)
 
 
 def evaluations_to_target(
@@ -147,9 +133,9 @@ def evaluations_to_target(
     dims = _dimensions(dimensions)
     target = validate.number_in_range("target", target, 0.0, 1.0, low_open=True, high_open=True)
     if sigma != "1/D":
-        sigma = search._sigma(sigma)
+        sigma = validate.positive("sigma", sigma)
     budget = validate.integer_in_range("max_forward_passes", max_forward_passes, 1, 10**9)
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    rng = validate.rng_from_seed(seed)
     records = []
     for dimension in dims:
         start = _sphere_start(dimension, rng)

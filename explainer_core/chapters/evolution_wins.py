@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import validate, nets, optim, search, train
+from .. import nets, optim, search, train, validate
 
 Array = np.ndarray
 
@@ -26,7 +26,7 @@ def xor_task(points: int = 200, hidden: int = 8, rng: np.random.Generator | None
     """
     points = validate.integer_in_range("points", points, 4, 100_000)
     hidden = validate.integer_in_range("hidden", hidden, 1, 10_000)
-    rng = nets.check_rng(rng)
+    rng = validate.generator(rng)
     X = rng.uniform(-1.0, 1.0, size=(points, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(np.float64)[:, None]
     sizes = (2, hidden, 1)
@@ -52,7 +52,7 @@ def gradient_vs_evolution(
     `method` "sgd" or "local_search" and, on every record, `grad_norm`, the norm of the
     backpropagated gradient at the recorded parameters (0 for this network).
     """
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    rng = validate.rng_from_seed(seed)
     task, sizes = xor_task(points, hidden, rng)
     theta0 = nets.init_params(sizes, rng, scheme="normal")
     dims = task.dimension

@@ -46,7 +46,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import validate, datasets, nets, optim, search
+from .. import datasets, nets, optim, search, train, validate
 
 Array = np.ndarray
 
@@ -57,8 +57,8 @@ def mean_step(sigma: float, beta: float, grad_norm: float) -> float:
     sigma * b * exp(b^2/2) * Phi(-b), b = beta * sigma * |grad U|; sigma / sqrt(2 pi) when
     beta = inf, ~ beta sigma^2 |grad U| / 2 when b is small.
     """
-    sigma = search._sigma(sigma)
-    beta = search._beta(beta)
+    sigma = validate.positive("sigma", sigma)
+    beta = validate.beta(beta)
     grad_norm = validate.number_in_range("grad_norm", grad_norm, 0.0)
     b = beta * sigma * grad_norm
     if b == math.inf:
@@ -72,8 +72,8 @@ def mean_step(sigma: float, beta: float, grad_norm: float) -> float:
 
 def time_per_mutation(sigma: float, beta: float) -> float:
     """Flow time one mutation stands for: sigma / sqrt(2 pi) (beta = inf), else beta sigma^2 / 2."""
-    sigma = search._sigma(sigma)
-    beta = search._beta(beta)
+    sigma = validate.positive("sigma", sigma)
+    beta = validate.beta(beta)
     return sigma / math.sqrt(2.0 * math.pi) if beta == math.inf else beta * sigma * sigma / 2.0
 
 
@@ -89,69 +89,50 @@ def metropolis_runs(
 ) -> Array:
     """R independent Metropolis runs from theta0, advanced together: one loss call per step.
 
-    Row r of the population is run r, so `loss_fn` ((R, D) -> (R,)) sees all runs at once.
-    Returns the parameters of every run at each step in `record_steps`: (len(record_steps), R, D).
-    The acceptance rule is `search.metropolis_accept`, the same as `search.metropolis`.
+    `search.metropolis(sigma, beta, chains=R)`: row r of the population is run r, so `loss_fn`
+    ((R, D) -> (R,)) sees all runs at once. Returns the parameters of every run at each step in
+    `record_steps`: (len(record_steps), R, D).
     """
-    sigma = search._sigma(sigma)
-    beta = search._beta(beta)
-    runs = search._population(runs, "runs")
+    runs = validate.population(runs, "runs")
+    method = search.metropolis(sigma, beta, chains=runs)
     steps = validate.integer_in_range("steps", steps, 0, 10**8)
     theta0 = validate.float_array("theta0", theta0, ndim=1)
     search.check_memory(runs * (len(record_steps) + 2), theta0.size, "runs")
     wanted = sorted(set(int(s) for s in record_steps))
     if wanted and (wanted[0] < 0 or wanted[-1] > steps):
         raise ValueError(f"record_steps must lie in [0, {steps}], got {wanted[0]}..{wanted[-1]}")
-    x = np.repeat(theta0[None, :], runs, axis=0)
-    u = np.asarray(loss_fn(x), dtype=np.float64)
-    out = np.empty((len(wanted), runs, theta0.size))
-    slot = 0
-    for step in range(steps + 1):
-        if slot < len(wanted) and wanted[slot] == step:
-            out[slot] = x
-            slot += 1
-        if step == steps:
-            break
-        proposal = x + sigma * rng.standard_normal(x.shape)
-        uniform = rng.random(runs)
-        new = np.asarray(loss_fn(proposal), dtype=np.float64)
-        accept = search.metropolis_accept(np.where(np.isnan(new), np.inf, new) - u, beta, uniform)
-        x = np.where(accept[:, None], proposal, x)
-        u = np.where(accept, new, u)
-    index = [wanted.index(int(s)) for s in record_steps]
-    return out[index]
-
-
-def gradient_descent_path(grad_fn: Callable[[Array], Array], theta0, optimizer, steps: int,
-                          record_steps: Sequence[int]) -> Array:
-    """Parameters of gradient descent with `optimizer` (explainer_core.optim) at `record_steps`.
-
-    grad_fn(theta (D,)) -> (D,). Returns (len(record_steps), D).
-    """
-    theta = validate.float_array("theta0", theta0, ndim=1).copy()
-    wanted = {int(s) for s in record_steps}
-    state = optimizer.init(theta)
+    start = np.repeat(theta0[None, :], runs, axis=0)
+    state = method.init(theta0, rng, loss=float(np.asarray(loss_fn(start))[0]))
     seen = {}
-    for step in range(int(steps) + 1):
+    for step in range(steps + 1):
         if step in wanted:
-            seen[step] = theta.copy()
+            seen[step] = state.chains
         if step == steps:
             break
-        theta, state = optimizer.step(theta, grad_fn(theta), state)
+        population, state = method.ask(state, rng)
+        state = method.tell(state, population, loss_fn(population))
     return np.stack([seen[int(s)] for s in record_steps])
 
 
-def sine_task(points: int = 64, hidden: int = 30):
+def gradient_descent_path(task: train.Task, theta0, optimizer, steps: int,
+                          record_steps: Sequence[int]) -> Array:
+    """Parameters of `optimizer` (explainer_core.optim) on `task` at `record_steps`: (T, D).
+
+    The full-batch gradient run of `train.run`, recording every parameter at every step.
+    """
+    records = train.run(task, optimizer, theta0, steps=int(steps), theta_dims=task.dimension)
+    path = {r["step"]: r["theta"] for r in records}
+    return np.array([path[int(s)] for s in record_steps])
+
+
+def sine_task(points: int = 64, hidden: int = 30) -> train.Task:
     """The paper's kind of toy problem: a 1-hidden-30-1 tanh network fitting sin(2 pi x) on [0, 1).
 
-    Returns (layer_sizes, X (N, 1), y (N, 1)); the data come from `datasets.sine_data`.
+    The data come from `datasets.sine_data`; the loss is the mean squared error.
     """
     points = validate.integer_in_range("points", points, 2, 100_000)
     hidden = validate.integer_in_range("hidden", hidden, 1, 10_000)
-    X, y = datasets.sine_data(points)
-    X = np.asarray(X, dtype=np.float64).reshape(points, 1)
-    y = np.asarray(y, dtype=np.float64).reshape(points, 1)
-    return (1, hidden, 1), X, y
+    return train.network_task((1, hidden, 1), *datasets.sine_data(points), activation="tanh")
 
 
 def neuroevolution_vs_gradient_descent(
@@ -178,20 +159,19 @@ def neuroevolution_vs_gradient_descent(
     steps; t_evolution = n alpha lambda and t_descent = m alpha are the exact times), delta, and
     gd_moved = 1/D |x_GD(t) - x_GD(0)|^2 (the scale Delta is small against).
     """
-    beta = search._beta(beta)
-    sigmas = [search._sigma(s, "sigmas") for s in sigmas]
-    runs = [search._population(r, "runs") for r in runs]
+    beta = validate.beta(beta)
+    sigmas = [validate.positive("sigmas", s) for s in sigmas]
+    runs = [validate.population(r, "runs") for r in runs]
     if not sigmas or not runs:
         raise ValueError("sigmas and runs must each hold at least one value")
     t_max = validate.positive("t_max", t_max)
     samples = validate.integer_in_range("samples", samples, 2, 1000)
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
-    sizes, X, y = sine_task(points, hidden)
-    theta0 = nets.init_params(sizes, rng, scheme="xavier")
-    population_loss = _population_mse(sizes, X, y)
+    rng = validate.rng_from_seed(seed)
+    task = sine_task(points, hidden)
+    theta0 = nets.init_params((1, hidden, 1), rng, scheme="xavier")
 
-    def grad_fn(theta):
-        return nets.loss_and_grad(theta, sizes, X, y, loss="mse", activation="tanh")[1]
+    def population_loss(thetas):
+        return task.population_loss(thetas, None)
 
     times = np.linspace(0.0, t_max, samples)
     records: list[dict] = []
@@ -200,14 +180,14 @@ def neuroevolution_vs_gradient_descent(
         alpha = min(sigmas) / math.sqrt(2.0 * math.pi) if alpha is None else alpha
         alpha = validate.positive("alpha", alpha)
         gd_steps = np.rint(times / alpha).astype(int)
-        gd = gradient_descent_path(grad_fn, theta0, optim.normalized_gd(alpha), int(gd_steps[-1]),
+        gd = gradient_descent_path(task, theta0, optim.normalized_gd(alpha), int(gd_steps[-1]),
                                    gd_steps)
     for sigma in sigmas:
         tau = time_per_mutation(sigma, beta)
         if not infinite:
             alpha = tau
             gd_steps = np.rint(times / alpha).astype(int)
-            gd = gradient_descent_path(grad_fn, theta0, optim.sgd(alpha), int(gd_steps[-1]),
+            gd = gradient_descent_path(task, theta0, optim.sgd(alpha), int(gd_steps[-1]),
                                        gd_steps)
         ne_steps = np.rint(times / tau).astype(int)
         chains = metropolis_runs(population_loss, theta0, sigma, beta, max(runs),
@@ -226,12 +206,3 @@ def neuroevolution_vs_gradient_descent(
                     "delta": float(delta[k]), "gd_moved": float(moved[k]),
                 })
     return records
-
-
-def _population_mse(sizes, X, y) -> Callable[[Array], Array]:
-    from .. import losses
-
-    def loss_fn(population: Array) -> Array:
-        return losses.mse(nets.forward_population(population, sizes, X, activation="tanh"), y)
-
-    return loss_fn

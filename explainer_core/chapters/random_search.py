@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import validate, datasets, nets, search, train
+from .. import datasets, nets, search, train, validate
 
-LAYER_SIZES = (2, 3, 3)
 METHODS = {"random_search": search.random_search, "tweak_and_keep": search.tweak_and_keep}
 DATA = {"vertical": datasets.vertical_data, "spiral": datasets.spiral_data}
 
@@ -44,7 +43,7 @@ def chapter6(
     """
     validate.choice("method", method, METHODS)
     validate.choice("data", data, DATA)
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**63 - 1))
+    rng = validate.rng_from_seed(seed)
     X, y = DATA[data](samples, classes, rng)
     sizes = (2, 3, validate.integer_in_range("classes", classes, 2, 1000))
     task = train.network_task(sizes, X, y, loss="softmax_cross_entropy", activation="relu")

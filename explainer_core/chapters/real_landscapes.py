@@ -18,11 +18,11 @@ only when its code or its inputs do.
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
-from .. import validate, datasets, landscape, nets, optim, search, train
+from .. import datasets, landscape, nets, optim, search, train, validate
 
 Array = np.ndarray
 
@@ -187,7 +187,7 @@ def race_runs(task: str = "sine", steps: int | None = None, seed: int = 0,
 
 def race_budget(task: str, steps: int) -> int:
     """The compute every method of the race gets: `steps` gradient steps on the whole batch."""
-    examples = 1 if task in SURFACE_SETTINGS else len(_sine_task()[0])
+    examples = 1 if task in SURFACE_SETTINGS else len(datasets.sine_data(64)[0])
     return 2 * steps * examples
 
 
@@ -211,7 +211,7 @@ def optimizer_race(task: str = "sine", steps: int | None = None, seed: int = 0,
 
 
 def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterator[dict]]]:
-    X, y = _sine_task()
+    X, y = datasets.sine_data(64)
     sizes = (1, 16, 16, 1)
     task = train.network_task(sizes, X, y)
     theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
@@ -238,11 +238,6 @@ def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterat
 # ----------------------------------------------------------------------------- networks
 
 
-def _sine_task(points: int = 64):
-    X, y = datasets.sine_data(points)
-    return X, y
-
-
 def _train_path(sizes, X, y, theta, opt, steps: int, every: int) -> tuple[Array, list[dict]]:
     task = train.network_task(sizes, X, y)
     D = nets.param_count(sizes)
@@ -261,9 +256,9 @@ def training_slices(hidden: int = 12, steps: int = 400, n: int = 31, seed: int =
     hidden = validate.integer_in_range("hidden", hidden, 1, 64)
     steps = validate.integer_in_range("steps", steps, 2, 20_000)
     n = _n(n)
-    rng = np.random.default_rng(validate.integer_in_range("seed", seed, 0, 2**32))
+    rng = validate.rng_from_seed(seed)
     sizes = (1, hidden, hidden, 1)
-    X, y = _sine_task()
+    X, y = datasets.sine_data(64)
     start = nets.init_params(sizes, rng, "xavier")
     path, records = _train_path(sizes, X, y, start, optim.adam(0.01), steps, _every(steps))
     loss = landscape.network_loss(sizes, X, y)
@@ -324,7 +319,7 @@ def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 80
     bezier_steps = validate.integer_in_range("bezier_steps", bezier_steps, 1, 100_000)
     points = validate.integer_in_range("points", points, 3, 401)
     sizes = (1, hidden, 1)
-    X, y = _sine_task()
+    X, y = datasets.sine_data(64)
     a, b = _two_solutions(sizes, X, y, steps)
     lg = landscape.network_loss_and_grad(sizes, X, y)
     loss = landscape.network_loss(sizes, X, y)
@@ -425,14 +420,15 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
     X = np.linspace(-2.0, 2.0, 16)[:, None]
     y = np.sin(2.0 * X)
     start = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+    task = train.network_task(sizes, X, y)
     lg = landscape.network_loss_and_grad(sizes, X, y)
     loss = landscape.network_loss(sizes, X, y)
     alphas = np.linspace(-radius, radius, points)
     minima, profiles = [], []
     for lr in lrs:
-        theta = start.copy()
-        for _ in range(steps):
-            theta = theta - lr * lg(theta)[1]
+        *_, last = train.run(task, optim.sgd(lr), start, steps=steps, record_every=steps,
+                             theta_dims=task.dimension)
+        theta = np.array(last["theta"])
         sharpness = float(np.linalg.eigvalsh(landscape.hessian(lambda t: lg(t)[1], theta))[-1])
         label = f"lr {lr:g}: λ_max = {sharpness:.3g}"
         minima.append({"minimum": label, "lr": lr, "loss": _r(lg(theta)[0]),
@@ -445,14 +441,3 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
             profiles += [{"minimum": label, "direction": k + 1, "alpha": _r(a), "loss": _r(v)}
                          for a, v in zip(alphas, values[k])]
     return {"minima": minima, "profiles": profiles}
-
-
-FIGURES: dict[str, Callable[..., dict]] = {
-    "surface_paths": surface_paths,
-    "optimizer_race": optimizer_race,
-    "saddle_paths": saddle_paths,
-    "training_slices": training_slices,
-    "mode_connectivity": mode_connectivity,
-    "hessian_along_training": hessian_along_training,
-    "flat_and_sharp": flat_and_sharp,
-}

@@ -22,6 +22,10 @@ from .. import validate
 from ..chapters.real_landscapes import (RACE_TASKS, SURFACE_SETTINGS, race_budget, race_record,
                                  race_runs)
 
+# The tasks the page offers, as [value, label] pairs, sent in setup()'s reply.
+TASK_LABELS = {"sine": "sine network", "rosenbrock": "Rosenbrock surface",
+               "himmelblau": "Himmelblau surface", "beale": "Beale surface",
+               "rastrigin": "Rastrigin surface"}
 CHART = "optimizer_race"  # drawn by the build inside the demo, fed live by the page
 MAX_STEPS = 5_000  # keeps a run in the browser under a minute
 MAX_LR_SCALE = 1_000.0
@@ -35,7 +39,7 @@ def _settings(task, steps, lr_scale, seed) -> dict:
         "task": task,
         "steps": validate.integer_in_range("steps", steps, 1, MAX_STEPS),
         "lr_scale": validate.positive("learning-rate scale", lr_scale, MAX_LR_SCALE),
-        "seed": validate.integer_in_range("seed", seed, 0, 2**31 - 1),
+        "seed": validate.seed(seed),
     }
 
 
@@ -44,7 +48,7 @@ def setup(task: str = "sine", steps="", lr_scale="1", seed="0") -> dict:
     settings = _settings(task, steps, lr_scale, seed)
     return {
         **settings,
-        "tasks": list(RACE_TASKS),
+        "tasks": [[task, TASK_LABELS[task]] for task in RACE_TASKS],
         "methods": [label for label, _ in race_runs(**settings)],
         "budget": race_budget(settings["task"], settings["steps"]),
     }

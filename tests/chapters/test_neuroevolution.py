@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import optim, search
+from explainer_core import optim, search, train
 from explainer_core.chapters import neuroevolution as correspondence
 
 
@@ -81,7 +81,9 @@ def test_finite_beta_average_approaches_plain_gradient_descent_as_sigma_shrinks(
         alpha = beta * sigma**2 / 2
         n = round(t / alpha)
         mean = correspondence.metropolis_runs(loss, x0, sigma, beta, 2000, n, rng, [n])[0].mean(0)
-        gd = correspondence.gradient_descent_path(lambda x: h * x, x0, optim.sgd(alpha), n, [n])[0]
+        task = train.function_task("quadratic", loss, lambda x: h * x, 8)
+        gd = correspondence.gradient_descent_path(task, x0, optim.sgd(alpha), n, [n])[0]
+        assert np.allclose(gd, x0 * (1 - alpha * h) ** n)  # descent on a quadratic, closed form
         deltas[sigma] = np.mean((mean - gd) ** 2)
         moved = np.mean((gd - x0) ** 2)
     assert deltas[0.05] < 0.5 * deltas[0.1]

@@ -169,10 +169,3 @@ def test_optimizer_race_gives_every_method_the_same_budget(task):
         assert {"OpenAI-ES", "local search (evolution)", "Adam"} <= set(runs)
         for name in ("OpenAI-ES", "local search (evolution)"):
             assert all(r["compute"] == r["forward_passes"] for r in runs[name])
-
-
-def test_every_figure_is_listed():
-    assert set(figures.FIGURES) == {
-        "surface_paths", "optimizer_race", "saddle_paths", "training_slices",
-        "mode_connectivity", "hessian_along_training", "flat_and_sharp",
-    }

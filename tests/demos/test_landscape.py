@@ -22,8 +22,9 @@ def test_evaluate_matches_the_core():
     out = call("evaluate", a=1.25, b=-0.5, activation="sin", loss="mae")
     assert out["ok"]
     result = out["result"]
-    assert result["loss"] == toy.loss([[1.25, -0.5]], activation="sin", loss="mae")[0]
-    assert result["grad"] == toy.grad([[1.25, -0.5]], activation="sin", loss="mae")[0].tolist()
+    value, gradient, _ = toy.neuron_task("sin", "mae").loss_and_grad(np.array([1.25, -0.5]), None)
+    assert result["loss"] == value
+    assert result["grad"] == gradient.tolist()
     setup = call("setup", activation="sin", loss="mae", grid=5)["result"]
     assert len(result["curve"]) == len(setup["curve_x"])
     assert result["curve"][10] == toy.predict([[1.25, -0.5]], [setup["curve_x"][10]], "sin")[0, 0]
@@ -33,7 +34,7 @@ def test_setup_grid_is_row_major_over_b_then_a():
     result = call("setup", activation="relu", loss="mse", grid=11)["result"]
     n = len(result["a"])
     i, j = 3, 8
-    expected = toy.loss([[result["a"][j], result["b"][i]]], activation="relu")[0]
+    expected = toy.neuron_task("relu").population_loss(np.array([[result["a"][j], result["b"][i]]]))[0]
     assert result["loss"][i * n + j] == expected
     assert result["minimum"]["loss"] <= min(result["loss"])
 

@@ -177,7 +177,35 @@ def test_steps_are_pure():
     adam = optim.adam(0.1)
     s = adam.init(theta)
     t1, s1 = adam.step(theta, A * theta, s)
-    assert np.all(s.m == 0) and np.all(s.v == 0) and s1.count == 1
+    (moments, lr_count), (moments1, lr_count1) = s, s1  # chain(scale_by_adam, learning rate)
+    assert np.all(moments.m == 0) and np.all(moments.v == 0) and moments1.count == 1
+    assert lr_count.count == 0 and lr_count1.count == 1
+
+
+def test_transforms_compose_into_the_aliases():
+    # chain(trace, scale_by_learning_rate) is momentum SGD; the transforms' equations by hand.
+    g1, g2, theta = np.array([1.0, -2.0]), np.array([0.5, 4.0]), np.array([3.0, 1.0])
+    mu, lr = 0.9, 0.1
+    tx = optim.chain(optim.trace(mu), optim.scale_by_learning_rate(lr))
+    state = tx.init(theta)
+    u1, state = tx.update(g1, state, theta)
+    u2, state = tx.update(g2, state, theta)
+    assert np.array_equal(u1, -lr * g1) and np.allclose(u2, -lr * (mu * g1 + g2), rtol=1e-15)
+    opt = optim.sgd(lr, momentum=mu)
+    s = opt.init(theta)
+    t1, s = opt.step(theta, g1, s)
+    t2, s = opt.step(t1, g2, s)
+    assert np.array_equal(t2, t1 + u2)
+    # scale_by_adam after one step is g / (|g| + eps) elementwise (bias corrections cancel)
+    adam = optim.scale_by_adam(eps=1e-8)
+    u, st = adam.update(g1, adam.init(theta), theta)
+    assert np.allclose(u, g1 / (np.abs(g1) + 1e-8), rtol=1e-15) and st.count == 1
+    assert np.array_equal(optim.scale(-2.0).update(g1, None, theta)[0], -2.0 * g1)
+    assert np.allclose(optim.add_decayed_weights(0.5).update(g1, None, theta)[0], g1 + 0.5 * theta)
+    clip = optim.clip_by_global_norm(1.0).update(np.array([3.0, 4.0]), None, theta)[0]
+    assert np.allclose(clip, np.array([3.0, 4.0]) / (5.0 + 1e-6))
+    assert np.allclose(optim.normalize().update(g2, None, theta)[0], g2 / np.linalg.norm(g2))
+    assert np.array_equal(optim.normalize().update(np.zeros(2), None, theta)[0], np.zeros(2))
 
 
 @pytest.mark.parametrize(
