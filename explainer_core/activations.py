@@ -7,7 +7,6 @@ backpropagation gets no signal through it (the article's case for evolution).
 
 from __future__ import annotations
 
-import sys
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -36,86 +35,6 @@ def _sigmoid(z: Array) -> Array:
     # exp of a non-positive number only, so no overflow warnings for large |z|
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-# ---- tanh from a table and a short series, with numpy operations that run in SIMD ----------
-# numpy's float64 tanh (and exp) is a scalar libm call per element on x86 CPUs without AVX-512,
-# which made tanh most of the cost of a small tanh network; add, multiply, divide and take are
-# vectorised. The grid spacing h is a power of two, so every grid point k h is exact.
-_TANH_STEP = 1.0 / 256  # h
-_TANH_LIMIT = 20.0  # tanh z rounds to +-1 for |z| > 19.1
-_TANH_HALF = int(_TANH_LIMIT / _TANH_STEP)
-# -tanh(k h) for k = -HALF..HALF, written 0.0 - tanh so that the middle entry is +0.0, not -0.0
-_MINUS_TANH_GRID = 0.0 - np.tanh(np.arange(-_TANH_HALF, _TANH_HALF + 1) * _TANH_STEP)
-# x + _ROUNDER lands in [2^44, 2^45), where doubles are spaced exactly h apart: the addition
-# rounds x to the nearest multiple k h, and the bit pattern of the sum counts k.
-_ROUNDER = 1.5 * 2.0**52 * _TANH_STEP
-_INDEX_BIAS = int(np.float64(_ROUNDER).view(np.int64)) - _TANH_HALF
-
-
-def _tanh_small(b: Array) -> Array:
-    """tanh b = b - b^3/3 + 2 b^5/15 for |b| <= h/2 = 1/512, into b's own buffer.
-
-    The first term left out, 17 b^7/315, is below 3e-18 |b|: far under half an ulp.
-    """
-    b2 = b * b
-    p = b2 * (2.0 / 15.0)
-    p -= 1.0 / 3.0
-    p *= b2
-    p += 1.0
-    return np.multiply(p, b, out=b)
-
-
-def _split_on_grid(z: Array) -> tuple[Array, Array]:
-    """(index of k h in the table, b = z - k h) for the grid point k h nearest z.
-
-    z is clipped to +-20 first, so tanh(+-inf) = tanh(+-20) = +-1 (it rounds to 1). The sum
-    z + _ROUNDER is rounded to _ROUNDER + k h; subtracting _ROUNDER again leaves k h and then
-    b, both exactly, and the bits of the sum count k. NaN stays NaN in b; its index is garbage,
-    which take(mode="clip") keeps inside the table.
-    """
-    b = z.clip(-_TANH_LIMIT, _TANH_LIMIT)  # the method: np.clip adds microseconds of dispatch
-    a = b + _ROUNDER
-    # k + HALF as the index type take wants: no copy on 64-bit CPUs, int32 in WebAssembly
-    index = (a.view(np.int64) - _INDEX_BIAS).astype(np.intp, copy=False)
-    a -= _ROUNDER
-    b -= a
-    return index, b
-
-
-def _tanh_sum(minus_T: Array, t: Array) -> Array:
-    """tanh(a + b) = T + (1 - T^2) t / (1 + T t), from -T = -tanh a and t = tanh b.
-
-    With |t| <= 1/512 the correction added to T is small, so its rounding errors barely show
-    in the sum. Subtracting -T last keeps the sign of -0.0: -0.0 - (+0.0) = -0.0.
-    """
-    denominator = minus_T * t
-    np.subtract(1.0, denominator, out=denominator)  # 1 + T t
-    out = minus_T * minus_T
-    np.subtract(1.0, out, out=out)  # 1 - T^2
-    out *= t
-    out /= denominator
-    out -= minus_T
-    return out
-
-
-def _tanh_by_table(z: Array) -> Array:
-    """tanh z as tanh(k h + b): T = tanh(k h) from the table, t = tanh b from a short series.
-
-    k h is the grid point nearest z (h = 1/256), |b| <= h/2. The result is within 2 ulp of
-    tanh z, and within 1 ulp (as np.tanh) for all but about 1 argument in 20,000; tested against
-    math.tanh: absolute error <= 2.2e-16, relative <= 1e-14. Twice as fast as np.tanh on x86.
-    NaN stays NaN, +-inf gives +-1 and -0.0 keeps its sign.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    if z.ndim == 0:
-        return _tanh_by_table(z.reshape(1))[0]
-    index, b = _split_on_grid(z)
-    return _tanh_sum(_MINUS_TANH_GRID.take(index, mode="clip"), _tanh_small(b))
-
-
-# In WebAssembly numpy has no SIMD loops, and the table is no faster than np.tanh there.
-_tanh = np.tanh if sys.platform == "emscripten" else _tanh_by_table
 
 
 def _dtanh_from_output(z: Array, a: Array) -> Array:
@@ -217,7 +136,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in [
         Activation("identity", lambda z: z, lambda z: np.ones_like(z)),
-        Activation("tanh", _tanh, lambda z: 1.0 - _tanh(z) ** 2, _dtanh_from_output),
+        Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, _dtanh_from_output),
         Activation("sigmoid", _sigmoid, _dsigmoid, lambda z, a: a * (1.0 - a)),
         Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
         Activation(

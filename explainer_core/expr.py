@@ -17,16 +17,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import validate
+from . import activations, validate
 
 Array = np.ndarray
 
 MAX_LENGTH = 200
-
-
-def _sigmoid(z: Array) -> Array:
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 FUNCTIONS: dict[str, Callable[[Array], Array]] = {
@@ -43,10 +38,10 @@ FUNCTIONS: dict[str, Callable[[Array], Array]] = {
     "arctan": np.arctan,
     "sign": np.sign,
     "floor": np.floor,
-    "sigmoid": _sigmoid,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "gaussian": lambda z: np.exp(-z * z),
-    "step": lambda z: (z >= 0).astype(np.float64),
+    "sigmoid": activations.get("sigmoid").f,
+    "relu": activations.get("relu").f,
+    "gaussian": activations.get("gaussian").f,
+    "step": activations.get("binary_step").f,
 }
 
 CONSTANTS = {"pi": np.pi, "e": np.e}

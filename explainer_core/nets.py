@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from typing import Sequence
 
 import numpy as np
 
-from . import validate, activations, losses
+from . import activations, fastpath, losses, validate
 
 Array = np.ndarray
 
@@ -42,7 +41,6 @@ MAX_ACTIVATIONS = 2**25
 CACHE_BLOCK = 2**16
 """Numbers per layer output (networks x examples x width) in one block of forward_population."""
 
-_WEBASSEMBLY = sys.platform == "emscripten"
 
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
@@ -264,8 +262,8 @@ def backprop(
 ) -> tuple[float, Array]:
     """`loss_and_grad` on arguments already checked: the inner loop of training.
 
-    The formulas are those of the module docstring; the gradient is written straight into
-    one flat vector laid out like theta.
+    The formulas are those of the module docstring (`backward`); the gradient is one flat
+    vector laid out like theta.
     """
     value, grad, _ = backprop_with_outputs(theta, sizes, X, y, loss_fn, hidden, output)
     return value, grad
@@ -284,8 +282,11 @@ def backprop_with_outputs(
     layers = _unravel(theta, sizes)
     pre, post = _forward_keeping(layers, X, hidden, output)
     value, dL_da = loss_fn.value_and_grad(post[-1], y)
-    grad = np.empty_like(theta)
-    _backward(layers, pre, post, dL_da, hidden, output, _unravel(grad, sizes))
+    if fastpath.ENABLED:
+        grad = np.empty_like(theta)
+        fastpath.backward(layers, pre, post, dL_da, hidden, output, _unravel(grad, sizes))
+    else:
+        grad = ravel(backward(layers, pre, post, dL_da, hidden, output))
     return float(value), grad, post[-1]
 
 
@@ -294,57 +295,27 @@ def _forward_keeping(layers, X: Array, hidden, output) -> tuple[list[Array], lis
     last = len(layers) - 1
     pre, post = [], [X]
     for i, (W, b) in enumerate(layers):
-        z = post[-1] @ W
-        z += b
+        z = post[-1] @ W + b
         pre.append(z)
         post.append((output if i == last else hidden).f(z))
     return pre, post
 
 
-def _backward(layers, pre, post, dL_da: Array, hidden, output, grad_layers) -> None:
-    """Write dL/dW_l and dL/db_l into `grad_layers`, from dL/da_L down to the first layer.
+def backward(layers, pre, post, dL_da: Array, hidden, output) -> list[tuple[Array, Array]]:
+    """[(dL/dW_l, dL/db_l), ...] for every layer, from dL/da_L down (the module docstring):
 
-    dL/db_l, the sum of delta_l over the batch, is the product 1^T delta_l: several times
-    faster than np.sum(delta_l, axis=0) on a (N, 32) array, with BLAS or without (Pyodide).
+    delta_L = dL/da_L * f'(z_L);  dL/dW_l = a_{l-1}^T delta_l,  dL/db_l = 1^T delta_l;
+    delta_{l-1} = (delta_l W_l^T) * f'(z_{l-1}).
+    `pre` holds z_1..z_L and `post` a_0..a_L of the forward pass.
     """
-    ones = np.ones(post[0].shape[0])
-    delta = _delta(dL_da, output, pre[-1], post[-1], overwrite=False)
+    grads = []
+    delta = dL_da * activations.derivative(output, pre[-1], post[-1])
     for i in range(len(layers) - 1, -1, -1):
-        gW, gb = grad_layers[i]
-        _weight_gradient(post[i], delta, gW)
-        np.dot(ones, delta, out=gb)
-        if i > 0:  # dL/da of the layer below: a fresh array of ours, which its delta may overwrite
-            dL_da = _back_through_weights(delta, layers[i][0])
-            delta = _delta(dL_da, hidden, pre[i - 1], post[i], overwrite=True)
-
-
-def _weight_gradient(a: Array, delta: Array, out: Array) -> None:
-    """dL/dW = a^T delta, into `out`. WebAssembly has no BLAS, and numpy's fallback loop
-    for a transposed operand is twice as slow there as einsum's; elsewhere BLAS wins by far."""
-    if _WEBASSEMBLY:
-        np.einsum("ni,nj->ij", a, delta, out=out)
-    else:
-        np.dot(a.T, delta, out=out)
-
-
-def _back_through_weights(delta: Array, W: Array) -> Array:
-    """dL/da of the layer below, delta W^T: a new array (N, n_in).
-
-    With a single unit above, an outer product: np.dot hands it to BLAS, twice as fast as
-    broadcasting; WebAssembly has no BLAS, and broadcasting is faster there. (matmul, not
-    np.dot, for the general case: with W^T a transposed view np.dot is slow in WebAssembly.)
-    """
-    if W.shape[1] > 1:
-        return delta @ W.T
-    return delta * W[:, 0] if _WEBASSEMBLY else np.dot(delta, W.T)
-
-
-def _delta(dL_da: Array, act, z: Array, a: Array, overwrite: bool) -> Array:
-    """delta = dL/da * f'(z), written into dL_da when `overwrite`; f' = 1 needs no product."""
-    if act.name == "identity":
-        return dL_da
-    df = activations.derivative(act, z, a)
-    return np.multiply(dL_da, df, out=dL_da) if overwrite else dL_da * df
+        grads.append((post[i].T @ delta, delta.sum(axis=0)))
+        if i > 0:
+            W = layers[i][0]
+            delta = (delta @ W.T) * activations.derivative(hidden, pre[i - 1], post[i])
+    return grads[::-1]
 
 
 # ---- argument checks -------------------------------------------------------------------------

@@ -286,7 +286,7 @@ def run(
     if searching:
         rng = validate.generator(rng)
         validate.memory(optimizer.batch, theta.size)
-        return _quietly(_search_loop(task, optimizer, theta, rng, settings))
+        return _timed(_search_loop, task, optimizer, theta, rng, settings)
     n = task.n_examples
     if batch_size is not None:
         batch_size = validate.integer_in_range("batch_size", batch_size, 1, n)
@@ -294,7 +294,7 @@ def run(
     if not full_batch:
         rng = validate.generator(rng, optional=True)
     batches = None if full_batch else minibatches(n, batch_size, rng)
-    return _quietly(_gradient_loop(task, optimizer, theta, batches, settings))
+    return _timed(_gradient_loop, task, optimizer, theta, batches, settings)
 
 
 class _Settings(NamedTuple):
@@ -312,9 +312,32 @@ def _is_search_method(optimizer) -> bool:
     return _has(optimizer, "init", "ask", "tell") and hasattr(optimizer, "batch")
 
 
-def _quietly(records: Iterator[dict]) -> Iterator[dict]:
-    """Overflow on the way to divergence is reported by the `diverged` record, not warnings."""
+class _Stopwatch:
+    """Seconds spent inside the driver: the time a consumer holds a record is not counted."""
+
+    def __init__(self):
+        self.elapsed, self._since = 0.0, 0.0
+
+    def resume(self) -> None:
+        self._since = time.perf_counter()
+
+    def lap(self) -> float:
+        """The seconds counted so far, including those since the last resume or lap."""
+        now = time.perf_counter()
+        self.elapsed += now - self._since
+        self._since = now
+        return self.elapsed
+
+
+def _timed(loop, *args) -> Iterator[dict]:
+    """Run the generator `loop(*args, clock)`, timing only the work inside it.
+
+    Overflow on the way to divergence is reported by the `diverged` record, not warnings.
+    """
+    clock = _Stopwatch()
+    records = loop(*args, clock)
     while True:
+        clock.resume()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
                 record = next(records)
@@ -323,32 +346,15 @@ def _quietly(records: Iterator[dict]) -> Iterator[dict]:
         yield record
 
 
-class _Stopwatch:
-    """Seconds spent inside the driver: the time a consumer holds a record is not counted."""
-
-    def __init__(self):
-        self.elapsed, self._since = 0.0, time.perf_counter()
-
-    def pause(self) -> float:
-        self.elapsed += time.perf_counter() - self._since
-        return self.elapsed
-
-    def resume(self) -> None:
-        self._since = time.perf_counter()
-
-
-def _gradient_loop(task, optimizer, theta, batches, settings: _Settings):
+def _gradient_loop(task, optimizer, theta, batches, settings: _Settings, clock: _Stopwatch):
     name = getattr(optimizer, "name", type(optimizer).__name__)
-    clock = _Stopwatch()
     forward = backward = 0
     state = optimizer.init(theta)
     steps = settings.steps
 
     def record(step, value, accuracy):
-        out = make_record(name, step, value, forward, backward, clock.pause(), theta,
-                          settings.theta_dims, accuracy)
-        clock.resume()
-        return out
+        return make_record(name, step, value, forward, backward, clock.lap(), theta,
+                           settings.theta_dims, accuracy)
 
     for step in range(steps + 1):
         rows = next(batches) if batches is not None and step < steps else None
@@ -382,8 +388,7 @@ def _losses(task: Task, population: Array) -> Array:
     return values
 
 
-def _search_loop(task, method, theta, rng, settings: _Settings):
-    clock = _Stopwatch()
+def _search_loop(task, method, theta, rng, settings: _Settings, clock: _Stopwatch):
     price = task.n_examples
     forward = price
     start_loss = float(_losses(task, theta[None, :])[0])
@@ -392,11 +397,9 @@ def _search_loop(task, method, theta, rng, settings: _Settings):
     def record(generation):
         accuracy = task.evaluate(state.theta)[1] if task.classification else None
         extra = {"sigma": float(state.sigma)} if hasattr(state, "sigma") else {}
-        out = make_record(method.name, generation, state.loss, forward, 0, clock.pause(),
-                          state.theta, settings.theta_dims, accuracy, population=method.batch,
-                          **extra)
-        clock.resume()
-        return out
+        return make_record(method.name, generation, state.loss, forward, 0, clock.lap(),
+                           state.theta, settings.theta_dims, accuracy, population=method.batch,
+                           **extra)
 
     yield record(0)
     if not math.isfinite(start_loss):

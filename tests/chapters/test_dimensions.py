@@ -27,7 +27,10 @@ def test_improving_fraction_on_the_sphere_matches_the_closed_form():
         assert record["fraction"] == pytest.approx(exact, abs=0.032)
     fractions = [r["fraction"] for r in records]
     assert fractions[0] > fractions[1] > fractions[2]
-    assert exact_sphere_fraction(400, 0.02) < 0.05 < 0.45 < exact_sphere_fraction(2, 0.02)
+    assert fractions[2] < 0.05 and fractions[0] > 0.45  # from near a half to almost none
+    # the module's approximation Phi(-sigma D / 2) (chi2_D ~ D) against the quadrature: close
+    # once D is large, where chi2_D concentrates around D
+    assert records[2]["approx"] == pytest.approx(exact_sphere_fraction(400, 0.02), abs=0.01)
 
 
 def test_improving_fraction_counts_strict_improvements_only():

@@ -102,15 +102,19 @@ def _delta(records, sigma, runs, t):
 
 
 def test_time_axis_identification(network_records):
+    # The paper's identification for beta = inf, from the settings alone: descent runs at
+    # alpha = smallest sigma / sqrt(2 pi); one mutation of scale sigma covers sigma / sqrt(2 pi)
+    # of flow time, i.e. lambda = sigma / (sqrt(2 pi) alpha) descent steps.
+    alpha = 0.005 / math.sqrt(2 * math.pi)
     for r in network_records:
-        # beta = inf: sigma = sqrt(2 pi) lambda alpha and t = alpha lambda n = alpha m
-        assert r["sigma"] == pytest.approx(math.sqrt(2 * math.pi) * r["lambda"] * r["alpha"])
-        # both counts are rounded to the nearest whole step
-        tau = r["alpha"] * r["lambda"]
-        assert r["mutations"] * tau == pytest.approx(r["t"], abs=tau / 2)
-        assert r["t_evolution"] == pytest.approx(r["mutations"] * tau)
-        assert r["gd_steps"] * r["alpha"] == pytest.approx(r["t"], abs=r["alpha"] / 2)
-        assert r["t_descent"] == pytest.approx(r["gd_steps"] * r["alpha"])
+        tau = r["sigma"] / math.sqrt(2 * math.pi)
+        assert r["alpha"] == pytest.approx(alpha, rel=1e-15)
+        assert r["lambda"] == pytest.approx(r["sigma"] / 0.005, rel=1e-12)
+        # both counts are the nearest whole steps to the sample time t
+        assert r["mutations"] == round(r["t"] / tau)
+        assert r["gd_steps"] == round(r["t"] / alpha)
+        assert r["t_evolution"] == pytest.approx(r["t"], abs=tau / 2)
+        assert r["t_descent"] == pytest.approx(r["t"], abs=alpha / 2)
 
 
 def test_network_average_approaches_normalised_descent(network_records):

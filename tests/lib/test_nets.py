@@ -49,28 +49,13 @@ def test_erf_matches_math_erf():
     assert np.isnan(activations.erf(np.array([np.nan]))[0])
 
 
-def test_tanh_matches_math_tanh():
-    z = np.concatenate(
-        [
-            np.linspace(-25, 25, 20001),
-            np.logspace(-300, 1.5, 400),
-            -np.logspace(-300, 1.5, 400),
-            [0.0, 0.01, -0.01, 800.0, -800.0],
-        ]
-    )
+def test_tanh_and_its_derivative_match_math():
+    z = np.concatenate([np.linspace(-25, 25, 2001), [0.0, 0.01, -0.01, 800.0, -800.0]])
+    tanh = activations.get("tanh")
     expected = np.array([math.tanh(v) for v in z])
-    for f in (activations.get("tanh").f, activations._tanh_by_table):
-        got = f(z)
-        assert np.max(np.abs(got - expected)) <= 2.3e-16
-        assert np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-300)) <= 1e-14
-    special = activations._tanh_by_table(np.array([-0.0, np.nan, np.inf, -np.inf, 1e300, -1e300]))
-    assert np.signbit(special[0]) and special[0] == 0.0
-    assert np.isnan(special[1])
-    assert special[2:].tolist() == [1.0, -1.0, 1.0, -1.0]
-    # any shape, and a single number
-    grid = np.linspace(-3, 3, 24).reshape(2, 3, 4)
-    assert np.allclose(activations._tanh_by_table(grid), np.tanh(grid), rtol=0, atol=2.3e-16)
-    assert abs(activations._tanh_by_table(0.5) - math.tanh(0.5)) <= 2.3e-16
+    assert np.max(np.abs(tanh.f(z) - expected)) <= 2.3e-16
+    assert np.allclose(tanh.df(z), 1 - expected**2, rtol=0, atol=1e-15)
+    assert np.allclose(activations.derivative(tanh, z, tanh.f(z)), 1 - expected**2, atol=1e-15)
 
 
 def test_gelu_is_x_times_normal_cdf():
@@ -322,3 +307,28 @@ def test_wrong_types_raise_type_error():
         nets.forward(np.zeros(3), [2, 1], [["a", "b"]])
     with pytest.raises(TypeError, match="layer_sizes"):
         nets.param_count("2-1")
+
+
+@pytest.mark.parametrize(
+    "sizes, activation, output, loss",
+    [((2, 8, 8, 1), "tanh", "identity", "mse"), ((3, 5, 4), "relu", "identity",
+      "softmax_cross_entropy"), ((1, 6, 1), "sigmoid", "tanh", "mae"), ((2, 3), "gelu", "sin", "mse")],
+)
+def test_the_fast_path_equals_the_readable_backward_pass(sizes, activation, output, loss):
+    from explainer_core import fastpath, losses as losses_lib
+
+    rng = np.random.default_rng(3)
+    theta = nets.init_params(sizes, rng, "xavier")
+    X = rng.standard_normal((17, sizes[0]))
+    y = rng.integers(0, sizes[-1], 17) if loss == "softmax_cross_entropy" else rng.standard_normal((17, sizes[-1]))
+    loss_fn = losses_lib.get(loss)
+    y = loss_fn.check_targets(y, 17, sizes[-1])
+    hidden, out = activations.get(activation), activations.get(output)
+    layers = nets.unravel(theta, sizes)
+    pre, post = nets._forward_keeping(layers, X, hidden, out)
+    _, dL_da = loss_fn.value_and_grad(post[-1], y)
+    readable = nets.ravel(nets.backward(layers, pre, post, dL_da, hidden, out))
+    fast = np.empty_like(theta)
+    fastpath.backward(layers, pre, post, dL_da.copy(), hidden, out, nets.unravel(fast, sizes))
+    assert np.allclose(fast, readable, rtol=1e-12, atol=1e-15)
+    assert np.any(readable != 0)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explainer_core import datasets, nets, optim, schedules, train
+from explainer_core import datasets, nets, optim, schedules, search, train
 
 FIELDS = {
     "method",
@@ -49,9 +49,27 @@ def test_records_are_tidy_and_json_ready():
     for r in records:
         assert set(r) == FIELDS
         assert r["accuracy"] is None and r["diverged"] is False and len(r["theta"]) == 8
-        json.dumps(r)
-    times = [r["wall_time"] for r in records]
-    assert times == sorted(times)
+        json.dumps(r, allow_nan=False)
+
+
+def test_wall_time_counts_only_time_inside_the_driver(monkeypatch):
+    # A fake clock: every reading advances it by 1 s, and the consumer "waits" 100 s between
+    # records. The driver reads it twice per record (pause, then resume), so each record adds
+    # exactly 1 s of its own and none of the consumer's 100 s.
+    clock = {"now": 0.0}
+
+    def perf_counter():
+        clock["now"] += 1.0
+        return clock["now"]
+
+    monkeypatch.setattr(train.time, "perf_counter", perf_counter)
+    for method in (optim.sgd(0.1), search.tweak_and_keep(0.1)):
+        times = []
+        for record in train.run(sine_task(), method, np.zeros(25), steps=3,
+                                rng=np.random.default_rng(0)):
+            times.append(record["wall_time"])
+            clock["now"] += 100.0
+        assert times == [1.0, 2.0, 3.0, 4.0], method.name
 
 
 def test_forward_and_backward_passes_are_counted_per_example():
