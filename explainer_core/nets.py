@@ -175,16 +175,10 @@ def forward(
     activation: str = "tanh",
     output_activation: str = "identity",
 ) -> Array:
-    """Network outputs of shape (N, n_out) for inputs X of shape (N, n_in)."""
-    sizes = check_layer_sizes(layer_sizes)
-    theta = check_theta(theta, sizes)
-    X = check_inputs(X, sizes)
-    hidden, output = activations.get(activation), output_activation_named(output_activation)
-    a = X
-    layers = _unravel(theta, sizes)
-    for i, (W, b) in enumerate(layers):
-        a = (output if i == len(layers) - 1 else hidden).f(a @ W + b)
-    return a
+    """Network outputs of shape (N, n_out) for inputs X of shape (N, n_in): one network of
+    `forward_population`."""
+    theta = check_theta(theta, check_layer_sizes(layer_sizes))
+    return forward_population(theta[None, :], layer_sizes, X, activation, output_activation)[0]
 
 
 def forward_population(
