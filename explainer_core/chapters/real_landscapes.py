@@ -94,7 +94,7 @@ def _surface_runs(name: str, steps: int, seed: int,
     method = search.local_search(population=population, sigma=cfg["sigma"], mutate="all")
     generations = (2 * steps - 1) // population
     runs.append(("local search (evolution)", search.run(
-        method, task, start, np.random.default_rng(seed), generations=generations,
+        method, task, start, validate.rng_from_seed(seed), generations=generations,
         record_every=_every(generations), theta_dims=2)))
     return runs
 
@@ -214,7 +214,7 @@ def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterat
     X, y = datasets.sine_data(64)
     sizes = (1, 16, 16, 1)
     task = train.network_task(sizes, X, y)
-    theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+    theta = nets.init_params(sizes, validate.rng_from_seed(seed), "xavier")
     every = _every(steps)
     runs = [
         (label, train.run(task, opt, theta, steps=steps, record_every=every, theta_dims=0))
@@ -230,7 +230,7 @@ def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterat
     ):
         generations = budget // (method.batch * X.shape[0])
         runs.append((label, search.run(
-            method, task, theta, np.random.default_rng(seed), generations=generations,
+            method, task, theta, validate.rng_from_seed(seed), generations=generations,
             record_every=_every(generations), theta_dims=0, max_forward_passes=budget)))
     return runs
 
@@ -298,7 +298,7 @@ def _two_solutions(sizes, X, y, steps: int, seeds=(1, 2)) -> list[Array]:
     task = train.network_task(sizes, X, y)
     out = []
     for seed in seeds:
-        theta = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+        theta = nets.init_params(sizes, validate.rng_from_seed(seed), "xavier")
         *_, last = train.run(task, optim.adam(0.02), theta, steps=steps, record_every=steps,
                              theta_dims=theta.size)
         out.append(np.array(last["theta"]))
@@ -323,7 +323,7 @@ def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 80
     a, b = _two_solutions(sizes, X, y, steps)
     lg = landscape.network_loss_and_grad(sizes, X, y)
     loss = landscape.network_loss(sizes, X, y)
-    fit = landscape.fit_bezier(lg, a, b, np.random.default_rng(seed), steps=bezier_steps,
+    fit = landscape.fit_bezier(lg, a, b, validate.rng_from_seed(seed), steps=bezier_steps,
                                learning_rate=0.02)
     ts = np.linspace(0.0, 1.0, points)
     curves, barriers, paths = [], [], []
@@ -336,7 +336,7 @@ def mode_connectivity(hidden: int = 8, steps: int = 2000, bezier_steps: int = 80
     if w_norm > 0:
         w = w / w_norm
     else:  # the curve is the straight line: any orthogonal direction shows it
-        w = landscape.random_direction(a.size, np.random.default_rng(seed))
+        w = landscape.random_direction(a.size, validate.rng_from_seed(seed))
         w -= (w @ u) * u
         w /= np.linalg.norm(w)
     for label, mid in (("straight line", None), ("Bézier curve (trained)", fit.theta_mid)):
@@ -383,7 +383,7 @@ def hessian_along_training(hidden: int = 3, steps: int = 300, lr: float = 0.1,
     sizes = (1, hidden, 1)
     X = np.linspace(-1.0, 1.0, 21)[:, None]
     y = np.sin(2.0 * X)
-    theta = init_scale * np.random.default_rng(seed).standard_normal(nets.param_count(sizes))
+    theta = init_scale * validate.rng_from_seed(seed).standard_normal(nets.param_count(sizes))
     path, recs = _train_path(sizes, X, y, theta, optim.sgd(lr), steps,
                              max(1, steps // (records - 1)))
     lg = landscape.network_loss_and_grad(sizes, X, y)
@@ -419,7 +419,7 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
     sizes = (1, 6, 1)
     X = np.linspace(-2.0, 2.0, 16)[:, None]
     y = np.sin(2.0 * X)
-    start = nets.init_params(sizes, np.random.default_rng(seed), "xavier")
+    start = nets.init_params(sizes, validate.rng_from_seed(seed), "xavier")
     task = train.network_task(sizes, X, y)
     lg = landscape.network_loss_and_grad(sizes, X, y)
     loss = landscape.network_loss(sizes, X, y)
@@ -433,7 +433,7 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
         label = f"lr {lr:g}: λ_max = {sharpness:.3g}"
         minima.append({"minimum": label, "lr": lr, "loss": _r(lg(theta)[0]),
                        "sharpness": _r(sharpness), "limit": _r(2.0 / lr)})
-        dir_rng = np.random.default_rng(seed + 1)  # the same random draws at both minima
+        dir_rng = validate.rng_from_seed(seed + 1)  # the same random draws at both minima
         dirs = np.stack([landscape.filter_normalized_direction(theta, sizes, dir_rng)
                          for _ in range(directions)])
         values = landscape.direction_profiles(loss, theta, dirs, alphas)

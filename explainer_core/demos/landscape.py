@@ -203,7 +203,7 @@ def train(a, b, method: str = "gradient", lr="0.1", neighbours="8", step_size="0
     method, lr, neighbours, step_size = _settings(method, lr, neighbours, step_size)
     max_steps = _field("max_steps", max_steps, integer=True)
     theta = _point(a, b)
-    rng = np.random.default_rng(validate.seed(seed))
+    rng = validate.rng_from_seed(seed)
     task = chapter.neuron_task(activation, loss)
     records = _run(task, theta, method, lr, neighbours, step_size, rng, max_steps)
     start = next(records)
