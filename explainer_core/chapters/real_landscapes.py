@@ -177,12 +177,17 @@ def race_runs(task: str = "sine", steps: int | None = None, seed: int = 0,
     """
     validate.choice("task", task, RACE_TASKS)
     if steps is None:
-        steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
+        steps = race_steps(task)
     steps = validate.integer_in_range("steps", steps, 1, 100_000)
     lr_scale = validate.positive("lr_scale", lr_scale, 1e3)
     if task in SURFACE_SETTINGS:
         return _surface_runs(task, steps, seed, lr_scale)
     return _sine_race(steps, seed, lr_scale)
+
+
+def race_steps(task: str) -> int:
+    """The race's default length on `task`, in gradient steps of compute."""
+    return SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
 
 
 def race_budget(task: str, steps: int) -> int:

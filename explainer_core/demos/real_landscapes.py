@@ -19,8 +19,7 @@ import math
 from typing import Iterator
 
 from .. import validate
-from ..chapters.real_landscapes import (RACE_TASKS, SURFACE_SETTINGS, race_budget, race_record,
-                                 race_runs)
+from ..chapters.real_landscapes import RACE_TASKS, race_budget, race_record, race_runs, race_steps
 
 # The tasks the page offers, as [value, label] pairs, sent in setup()'s reply.
 TASK_LABELS = {"sine": "sine network", "rosenbrock": "Rosenbrock surface",
@@ -29,17 +28,25 @@ TASK_LABELS = {"sine": "sine network", "rosenbrock": "Rosenbrock surface",
 CHART = "optimizer_race"  # drawn by the build inside the demo, fed live by the page
 MAX_STEPS = 5_000  # keeps a run in the browser under a minute
 MAX_LR_SCALE = 1_000.0
+# The typed fields: `label` is also the name a bad value's error gives as `arg`.
+FIELDS = {
+    "steps": {"label": "steps", "default": "", "min": 1, "max": MAX_STEPS,
+              "hint": "gradient steps of compute for every method; empty: the chart's"},
+    "lr_scale": {"label": "learning-rate scale", "default": "1", "min": 0.0, "max": MAX_LR_SCALE,
+                 "hint": "multiplies every learning rate"},
+    "seed": {"label": "seed", "default": "0", "min": 0, "max": validate.MAX_SEED},
+}
 
 
 def _settings(task, steps, lr_scale, seed) -> dict:
     task = validate.choice("task", task, RACE_TASKS)
     if steps in (None, ""):
-        steps = SURFACE_SETTINGS[task]["steps"] if task in SURFACE_SETTINGS else 500
+        steps = race_steps(task)
     return {
         "task": task,
-        "steps": validate.integer_in_range("steps", steps, 1, MAX_STEPS),
-        "lr_scale": validate.positive("learning-rate scale", lr_scale, MAX_LR_SCALE),
-        "seed": validate.seed(seed),
+        "steps": validate.integer_in_range(FIELDS["steps"]["label"], steps, 1, MAX_STEPS),
+        "lr_scale": validate.positive(FIELDS["lr_scale"]["label"], lr_scale, MAX_LR_SCALE),
+        "seed": validate.seed(seed, FIELDS["seed"]["label"]),
     }
 
 
@@ -49,6 +56,7 @@ def setup(task: str = "sine", steps="", lr_scale="1", seed="0") -> dict:
     return {
         **settings,
         "tasks": [[task, TASK_LABELS[task]] for task in RACE_TASKS],
+        "fields": FIELDS,
         "methods": [label for label, _ in race_runs(**settings)],
         "budget": race_budget(settings["task"], settings["steps"]),
     }
