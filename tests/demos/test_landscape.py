@@ -102,3 +102,34 @@ def test_local_search_step_is_repeatable_from_seed_and_counter():
 
 def test_non_finite_values_become_null_not_invalid_json():
     assert demos.jsonable({"x": np.array([1.0, np.nan, np.inf])}) == {"x": [1.0, None, None]}
+
+
+def test_setup_sends_the_choices_and_fields_the_page_offers():
+    result = call("setup", grid=5)["result"]
+    values = {name: [v for v, _ in pairs] for name, pairs in result["choices"].items()}
+    assert values["activation"][0] == "tanh" and "binary_step" in values["activation"]
+    assert values["loss"] == ["mse", "mae"] and values["method"] == ["gradient", "local_search"]
+    for activation in values["activation"]:  # every choice offered is one the demo accepts
+        assert call("evaluate", a=1, b=0, activation=activation)["ok"]
+    # a field's label is the name its errors give, so the page shows them beside the field
+    assert result["fields"]["lr"]["label"] == call("step", a=1, b=0, lr="x")["error"]["arg"]
+    bad_size = call("step", a=1, b=0, method="local_search", step_size="x")["error"]["arg"]
+    assert result["fields"]["step_size"]["label"] == bad_size
+    assert set(result["outcomes"].values()) == {"warning", "info"}
+
+
+@pytest.mark.parametrize(
+    "settings, outcome",
+    [
+        (dict(a=3, b=3, lr="100", activation="relu"), "diverging"),
+        (dict(a=1, b=1, activation="binary_step"), "zero_gradient"),
+        (dict(a=-2, b=3, lr="0.5", max_steps="5"), "step_limit"),
+        (dict(a=1, b=1, activation="binary_step", method="local_search", step_size="0.01"),
+         "stalled"),
+    ],
+)
+def test_every_run_ends_with_an_outcome_the_page_knows(settings, outcome):
+    out, frames = run(**settings)
+    known = call("setup", grid=5)["result"]["outcomes"]
+    assert frames[-1]["done"] and frames[-1]["outcome"] == outcome and outcome in known
+    assert all("outcome" not in f for f in frames[:-1])
