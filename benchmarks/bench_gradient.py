@@ -242,17 +242,14 @@ def main() -> None:
         )
 
     if not args.no_pyodide:
-        from tests._pyodide import available, run_in_pyodide
+        from tests._pyodide import run_for_benchmark
 
-        reason = available()
-        if reason:
-            print(f"Pyodide: skipped ({reason})")
-        else:
-            code = NUMPY_CODE + (
-                f"\nresult = [numpy_steps_per_second({args.steps}, {args.repeats}), "
-                f"driver_steps_per_second({args.steps}, {args.repeats})]\n"
-            )
-            in_browser, driver_browser = run_in_pyodide(code)
+        there = run_for_benchmark(NUMPY_CODE + (
+            f"\nresult = [numpy_steps_per_second({args.steps}, {args.repeats}), "
+            f"driver_steps_per_second({args.steps}, {args.repeats})]\n"
+        ))
+        if there is not None:
+            in_browser, driver_browser = there
             print(f"explainer_core (Pyodide), backprop + adam.step : {in_browser:10.0f} steps/s")
             print(
                 f"explainer_core (Pyodide), train.run driver     : {driver_browser:10.0f} steps/s"

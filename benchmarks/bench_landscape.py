@@ -111,17 +111,14 @@ def main() -> None:
     if args.no_pyodide:
         return
     sys.path.insert(0, str(ROOT / "tests"))
-    from _pyodide import available, run_in_pyodide
+    from _pyodide import run_for_benchmark
 
-    reason = available()
-    if reason:
-        print(f"Pyodide: skipped ({reason})")
-        return
-    code = SETUP + (
+    result = run_for_benchmark(SETUP + (
         f"\nt, out = best_of(vectorised, {args.repeats})\n"
         "result = {'seconds': t, 'checksum': float(out.sum()), 'numpy': np.__version__}\n"
-    )
-    result = run_in_pyodide(code)
+    ))
+    if result is None:
+        return
     t_py = result["seconds"]
     same = abs(result["checksum"] - float(loss_vec.sum())) <= 1e-9 * abs(float(loss_vec.sum()))
     print(f"Pyodide  vectorised slice_2d (32 MiB):   {t_py:8.3f} s   "

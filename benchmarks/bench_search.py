@@ -104,13 +104,11 @@ def main() -> None:
     if args.no_pyodide:
         return
     sys.path.insert(0, str(ROOT / "tests"))
-    from _pyodide import available, run_in_pyodide
+    from _pyodide import run_for_benchmark
 
-    reason = available()
-    if reason:
-        print(f"Pyodide: skipped ({reason})")
+    there = run_for_benchmark(SETUP + f"\nresult = measure({args.seconds!r})\n")
+    if there is None:
         return
-    there = run_in_pyodide(SETUP + f"\nresult = measure({args.seconds!r})\n")
     there = {int(k): v for k, v in there.items()}
     report("Pyodide", there)
     for population in sorted(here):

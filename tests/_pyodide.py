@@ -48,6 +48,15 @@ def run_in_pyodide(code: str, timeout: float = 600) -> object:
     return json.loads(done.stdout.rsplit(MARK, 1)[1])
 
 
+def run_for_benchmark(code: str) -> object | None:
+    """`run_in_pyodide(code)` for a benchmark: None, after printing why, where Pyodide can't run."""
+    reason = available()
+    if reason:
+        print(f"Pyodide: skipped ({reason})")
+        return None
+    return run_in_pyodide(code)
+
+
 def run_here(code: str) -> object:
     """Run the same snippet in this CPython, returning its `result` as JSON would carry it."""
     namespace: dict = {"__name__": "__cpython_run__"}
