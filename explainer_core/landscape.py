@@ -242,7 +242,7 @@ def layer_index(layer_sizes: Sequence[int]) -> list[tuple[Array, Array]]:
     """
     from . import nets
 
-    sizes = tuple(int(s) for s in layer_sizes)
+    sizes = nets.check_layer_sizes(layer_sizes)
     positions = np.arange(nets.param_count(sizes), dtype=np.float64)
     return [
         (np.asarray(W).astype(np.int64), np.asarray(b).astype(np.int64))

@@ -174,13 +174,8 @@ def tweak_and_keep(scale: float = 0.05, population: int = 1) -> SearchMethod:
 MUTATIONS = ("many", "one", "all")
 
 
-def mutate(theta: Array, rows: int, sigma: float, rng: np.random.Generator, how: str = "many",
-           fraction: float = 0.1) -> Array:
-    """`rows` mutated copies of `theta` (D,) -> (rows, D).
-
-    "all": theta + sigma * eps. "many": each parameter gets N(0, sigma^2) independently with
-    probability `fraction`. "one": exactly one parameter per child, chosen uniformly.
-    """
+def _mutations(theta: Array, rows: int, sigma: float, rng, how: str, fraction: float) -> Array:
+    """`mutate` on checked arguments: the inner loop of local search."""
     dimension = theta.size
     if how == "all":
         return theta + sigma * rng.standard_normal((rows, dimension))
@@ -191,6 +186,22 @@ def mutate(theta: Array, rows: int, sigma: float, rng: np.random.Generator, how:
         return children
     mask = rng.random((rows, dimension)) < fraction
     return theta + np.where(mask, sigma * rng.standard_normal((rows, dimension)), 0.0)
+
+
+def mutate(theta: Array, rows: int, sigma: float, rng: np.random.Generator, how: str = "many",
+           fraction: float = 0.1) -> Array:
+    """`rows` mutated copies of `theta` (D,) -> (rows, D).
+
+    "all": theta + sigma * eps. "many": each parameter gets N(0, sigma^2) independently with
+    probability `fraction`. "one": exactly one parameter per child, chosen uniformly.
+    """
+    theta = validate.float_array("theta", theta, ndim=1)
+    rows = validate.population(rows, "rows")
+    sigma = validate.positive("sigma", sigma)
+    validate.generator(rng)
+    how = validate.choice("mutate", how, MUTATIONS)
+    fraction = validate.number_in_range("fraction", fraction, 0.0, 1.0, low_open=True)
+    return _mutations(theta, rows, sigma, rng, how, fraction)
 
 
 def local_search(
@@ -217,14 +228,13 @@ def local_search(
         reset_after = validate.integer_in_range("reset_after", reset_after, 1, 10**9)
 
     def propose(state, rng):
-        return _mutate(state.theta, population, state.sigma, rng, how, fraction)
+        return _mutations(state.theta, population, state.sigma, rng, how, fraction)
 
     settings = {"population": population, "sigma": sigma, "decay": decay, "mutate": how,
                 "fraction": fraction, "reset_after": reset_after}
     return _keep_best("local_search", settings, population, sigma, propose, decay, reset_after)
 
 
-_mutate = mutate  # local_search's argument shadows the function's name
 
 
 # ---------------------------------------------------------------- genetic algorithm

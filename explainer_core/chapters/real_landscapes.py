@@ -192,6 +192,8 @@ def race_steps(task: str) -> int:
 
 def race_budget(task: str, steps: int) -> int:
     """The compute every method of the race gets: `steps` gradient steps on the whole batch."""
+    validate.choice("task", task, RACE_TASKS)
+    steps = validate.integer_in_range("steps", steps, 1, 100_000)
     examples = 1 if task in SURFACE_SETTINGS else len(datasets.sine_data(64)[0])
     return 2 * steps * examples
 

@@ -301,6 +301,10 @@ def test_metropolis_mutates_every_weight():
         (lambda: search.local_search(4, 0.1, mutate="some"), "mutate"),
         (lambda: search.local_search(4, 0.1, reset_after=0), "reset_after"),
         (lambda: search.genetic(population=4, sigma=0.1, parents=5), "parents"),
+        (lambda: search.mutate(np.zeros(3), 2, -0.1, np.random.default_rng(0)), "sigma"),
+        (lambda: search.mutate(np.zeros(3), 0, 0.1, np.random.default_rng(0)), "rows"),
+        (lambda: search.mutate(np.zeros(3), 2, 0.1, np.random.default_rng(0), "few"), "mutate"),
+        (lambda: search.mutate([np.nan], 2, 0.1, np.random.default_rng(0)), "theta"),
     ],
 )
 def test_bad_settings_raise_a_value_error_naming_the_argument(build, argument):
