@@ -9,33 +9,39 @@ becomes a live demo (Python in a Web Worker) or a chart rendered at build time. 
 is reported with the page and line, and fails `mkdocs build --strict`. Lines inside fenced code
 blocks are left alone, so the syntax can be shown in the docs.
 
-After the build, the site gets: the explainer_core wheel (named by its content hash), Pyodide
-and numpy's wasm wheel (hash-checked, see vendor.py), Vega and KaTeX, and the chart specs with
-their static fallbacks. By default nothing is loaded from another origin; setting
-`extra.explainer.pyodide_url` in mkdocs.yml points the worker at another Pyodide (e.g. a CDN).
+After the build, the site gets: the explainer_core wheel and a pyodide-lock.json that lists it
+beside Pyodide's own packages (each in a folder named by its content hash, see wheel.py and
+lockfile.py), Pyodide and numpy's wasm wheel (hash-checked, see vendor.py), Vega and KaTeX, and
+the chart specs with their static fallbacks. By default nothing is loaded from another origin;
+setting `extra.explainer.pyodide_url` in mkdocs.yml points the worker at another Pyodide (e.g. a
+CDN) for the runtime and numpy, while explainer_core still comes from the site (its lock entry
+then gives the wheel's absolute URL under `site_url`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
-import importlib
 import inspect
 import json
 import logging
+import posixpath
 import re
 import shutil
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import jinja2
+from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from build_scripts import charts as chart_lib  # noqa: E402
-from build_scripts import vendor, wheel  # noqa: E402
+from build_scripts import lockfile, vendor, wheel  # noqa: E402
 from explainer_core import demos as demo_lib  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -46,8 +52,10 @@ OPTION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$")
 CHART_CACHE = ROOT / ".cache" / "charts"
 TEMPLATE_CACHE = ROOT / ".cache" / "templates"
 DEMO_JS = ROOT / "docs" / "js" / "demos"
+PYODIDE_DIR = "assets/vendor/pyodide/"  # the self-hosted Pyodide, relative to the site root
 
-_build = {"wheel": None, "charts": {}, "stats": [], "started": 0.0}
+# per build: (path in the site, bytes) of the wheel and the lock file, the charts used
+_build = {"wheel": None, "lock": None, "charts": {}, "started": 0.0}
 
 
 def _known_demos() -> list[str]:
@@ -57,12 +65,35 @@ def _known_demos() -> list[str]:
 def on_config(config, **kwargs):
     _build["started"] = time.perf_counter()
     _build["charts"] = {}
-    _build["stats"] = []
     chart_lib.load_all()
     vendor.ensure()
-    name, data = wheel.build_wheel()
-    _build["wheel"] = (name, data)
+    wheel_file = wheel.ensure()
+    _build["wheel"] = _hashed("wheels", wheel_file.name, wheel_file.read_bytes())
+    lock = lockfile.site_lock(wheel_file, _wheel_base(config))
+    _build["lock"] = _hashed("pyodide-lock", "pyodide-lock.json", lock)
     return config
+
+
+def _hashed(folder: str, name: str, data: bytes) -> tuple[str, bytes]:
+    """(path in the site, bytes): the file in a folder named by its content hash, so that a
+    browser never mixes a new build with an old cached one."""
+    return f"assets/{folder}/{hashlib.sha256(data).hexdigest()[:12]}/{name}", data
+
+
+def _settings(config) -> dict:
+    return (config.get("extra") or {}).get("explainer") or {}
+
+
+def _wheel_base(config) -> str:
+    """Where the lock file says our wheel is: Pyodide resolves it against its own folder."""
+    wheel_dir = posixpath.dirname(_build["wheel"][0]) + "/"
+    if not _settings(config).get("pyodide_url"):
+        return posixpath.relpath(wheel_dir, PYODIDE_DIR) + "/"  # beside the self-hosted Pyodide
+    # Pyodide and numpy come from elsewhere (a CDN): our wheel by its absolute URL on this site
+    if not config.get("site_url"):
+        raise PluginError("extra.explainer.pyodide_url needs site_url: the lock file gives "
+                          "the explainer_core wheel's absolute URL")
+    return urllib.parse.urljoin(config["site_url"], wheel_dir)
 
 
 def on_env(env, config, files, **kwargs):
@@ -99,13 +130,6 @@ def _problem(page, lineno: int, message: str) -> str:
     return f'\n!!! failure "Build error at {html.escape(where)}"\n    {html.escape(message)}\n'
 
 
-def _wheel_url(prefix: str) -> str:
-    import hashlib
-
-    name, data = _build["wheel"]
-    return f"{prefix}assets/wheels/{hashlib.sha256(data).hexdigest()[:12]}/{name}"
-
-
 def _demo_chart(name: str, options: dict, prefix: str) -> str:
     """The chart a demo draws into (its module's CHART), with the demo's options that the
     chart's data function takes: the static picture until the reader runs the demo."""
@@ -117,15 +141,14 @@ def _demo_chart(name: str, options: dict, prefix: str) -> str:
 
 
 def _demo_html(name: str, options: dict, prefix: str, config) -> str:
-    settings = (config.get("extra") or {}).get("explainer") or {}
-    pyodide_url = settings.get("pyodide_url") or f"{prefix}assets/vendor/pyodide/"
+    pyodide_url = _settings(config).get("pyodide_url") or f"{prefix}{PYODIDE_DIR}"
     attrs = {
         "class": "gde-demo",
         "data-demo": name,
         "data-state": "loading",
         "data-options": json.dumps(options),
         "data-pyodide": pyodide_url,
-        "data-wheel": _wheel_url(prefix),
+        "data-lock": f"{prefix}{_build['lock'][0]}",
         "data-module": f"{prefix}js/demos/{name}.js",
     }
     attr_text = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
@@ -147,7 +170,7 @@ def _chart_html(name: str, options: dict, prefix: str) -> str:
     rendered = chart_lib.render(name, options, CHART_CACHE)
     base = f"{name}-{rendered.key}"
     _build["charts"].setdefault(base, rendered)  # the first use says whether it was rendered
-    alt = html.escape(rendered.alt, quote=True)
+    alt = html.escape(rendered.description, quote=True)
     spec_url = f"{prefix}assets/charts/{base}.vl.json"
     image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
     return (
@@ -220,10 +243,9 @@ def on_post_build(config, **kwargs):
     site = Path(config["site_dir"])
     for folder in ("pyodide", "vega", "katex"):
         _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder)
-    name, data = _build["wheel"]
-    wheel_path = site / _wheel_url("")
-    wheel_path.parent.mkdir(parents=True, exist_ok=True)
-    wheel_path.write_bytes(data)
+    for path, data in (_build["wheel"], _build["lock"]):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
 
     chart_dir = site / "assets" / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
@@ -240,5 +262,6 @@ def on_post_build(config, **kwargs):
                         f"{chart_lib.MAX_BYTES / 1000:.0f} kB limit; thin its data")
     elapsed = time.perf_counter() - _build["started"]
     log.info(f"explainer: {len(_build['charts'])} chart(s), {fresh} rendered, "
-             f"{len(_build['charts']) - fresh} from cache; wheel {name} ({len(data) / 1000:.1f} kB); "
+             f"{len(_build['charts']) - fresh} from cache; wheel {_build['wheel'][0]} "
+             f"({len(_build['wheel'][1]) / 1000:.1f} kB); "
              f"build {elapsed:.2f} s")

@@ -1,87 +1,105 @@
 """Build the pure-Python `explainer_core` wheel that the browser installs into Pyodide.
 
-A py3-none-any wheel is a zip of the package plus a small `.dist-info` folder (PEP 427). Writing
-it directly keeps the site build offline, fast (milliseconds) and byte-for-byte reproducible:
-file order and timestamps are fixed, so the same sources give the same wheel and the same hash,
-which names the folder it is served from (a changed package gets a new URL, never a stale cache).
+The wheel is built by the standard tools, `python -m build --wheel --no-isolation` with the
+setuptools configuration in pyproject.toml (packages and package data), from a copy of the sources
+in a temporary folder, so the work tree gets no `build/` or `.egg-info` and a module deleted from
+the sources can never linger in the wheel. SOURCE_DATE_EPOCH fixes every timestamp in the zip
+and setuptools writes the files in a sorted order, so the same sources and tools give the same
+bytes, whose hash names the folder the wheel is served from (a changed package gets a new URL,
+never a stale cache).
+
+Builds are cached in `.cache/wheels/<key>/` under a hash of the sources and the versions of the
+build tools: a rebuild of the site with an unchanged package does not run the build.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
-import re
-import zipfile
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "explainer_core"
-DATA_SUFFIXES = {".py", ".npy", ".npz", ".json", ".txt"}
+PACKAGE = "explainer_core"
+CACHE = ROOT / ".cache" / "wheels"
+# Top-level files the build reads: the configuration, the readme (the wheel's long description)
+# and the license files setuptools picks up by default.
+TOP_LEVEL = ("pyproject.toml", "README.md", "LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*")
+TOOLS = ("build", "setuptools", "wheel")
+SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest time a zip file can hold
 
 
-def version() -> str:
-    text = (ROOT / "pyproject.toml").read_text()
-    return re.search(r'^version\s*=\s*"([^"]+)"', text, re.M).group(1)
+def source_files(root: Path = ROOT) -> list[Path]:
+    """Every file the build may read, relative to the project root, in a fixed order."""
+    files = {
+        path
+        for path in (root / PACKAGE).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    for pattern in TOP_LEVEL:
+        files.update(path for path in root.glob(pattern) if path.is_file())
+    return sorted(path.relative_to(root) for path in files)
 
 
-def package_files() -> list[Path]:
-    """Every file of the package that ships, in a fixed order."""
-    return sorted(
-        p
-        for p in PACKAGE.rglob("*")
-        if p.is_file() and p.suffix in DATA_SUFFIXES and "__pycache__" not in p.parts
-    )
+def source_key() -> str:
+    """A hash of the sources and the build tools' versions: what the wheel's bytes depend on."""
+    h = hashlib.sha256()
+    for tool in TOOLS:
+        h.update(f"{tool}=={importlib.metadata.version(tool)}\0".encode())
+    for relative in source_files():
+        h.update(relative.as_posix().encode() + b"\0")
+        h.update(hashlib.sha256((ROOT / relative).read_bytes()).digest())
+    return h.hexdigest()[:16]
 
 
-def _record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"sha256={digest}"
+def build(dest: Path, root: Path = ROOT) -> Path:
+    """Build the wheel from the sources in `root` into `dest` (no cache); its path."""
+    dest = Path(dest)
+    with tempfile.TemporaryDirectory(prefix="explainer-wheel-") as tmp:
+        source = Path(tmp) / "src"
+        for relative in source_files(root):
+            target = source / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / relative, target)
+            target.chmod(0o644)  # the zip records permissions: the same on every checkout
+        out = Path(tmp) / "dist"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        done = subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
+             str(source)],
+            capture_output=True, text=True, env=env,
+        )
+        wheels = sorted(out.glob("*.whl"))
+        if done.returncode != 0 or len(wheels) != 1:
+            raise RuntimeError(f"building the {PACKAGE} wheel failed:\n{done.stdout[-3000:]}"
+                               f"\n{done.stderr[-3000:]}")
+        dest.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(wheels[0], dest / wheels[0].name))
 
 
-def build_wheel() -> tuple[str, bytes]:
-    """(file name, wheel bytes) for the current sources."""
-    ver = version()
-    dist_info = f"explainer_core-{ver}.dist-info"
-    entries: list[tuple[str, bytes]] = [
-        (p.relative_to(ROOT).as_posix(), p.read_bytes()) for p in package_files()
-    ]
-    entries.append((f"{dist_info}/METADATA", (
-        "Metadata-Version: 2.1\n"
-        "Name: explainer_core\n"
-        f"Version: {ver}\n"
-        "Summary: Numerics for the 'Gradient Descent vs Evolution' explainer\n"
-        "Requires-Python: >=3.11\n"
-        "Requires-Dist: numpy>=1.26\n"
-    ).encode()))
-    entries.append((f"{dist_info}/WHEEL", (
-        "Wheel-Version: 1.0\nGenerator: build_scripts.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    ).encode()))
-    entries.append((f"{dist_info}/top_level.txt", b"explainer_core\n"))
-    record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in entries)
-    record += f"{dist_info}/RECORD,,\n"
-    entries.append((f"{dist_info}/RECORD", record.encode()))
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return f"explainer_core-{ver}-py3-none-any.whl", buffer.getvalue()
-
-
-def write_wheel(dest_dir: Path) -> Path:
-    """Write the wheel under dest_dir/<content hash>/ and return its path."""
-    name, data = build_wheel()
-    folder = Path(dest_dir) / hashlib.sha256(data).hexdigest()[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
-    return path
+def ensure(cache: Path = CACHE) -> Path:
+    """The wheel for the current sources: from `cache` when they are unchanged, else built."""
+    folder = Path(cache) / source_key()
+    found = sorted(folder.glob("*.whl"))
+    if found:
+        return found[0]
+    # build beside the cache and move into place at once: a concurrent build sees all or nothing
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        built = build(staging)
+        try:
+            staging.rename(folder)
+        except OSError:  # another build got there first, with the same bytes
+            pass
+        return folder / built.name
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    print(write_wheel(ROOT / "dist"))
+    print(ensure())

@@ -5,7 +5,7 @@ A chart is two functions, registered under one name:
     def toy_landscape_data(activation="tanh", loss="mse") -> dict[str, list[dict]]:
         ...  # call explainer_core, return named tables of tidy records
 
-    @register("toy_landscape", data=toy_landscape_data, alt="Heatmap of ...")
+    @register("toy_landscape", data=toy_landscape_data, description="Heatmap of ...")
     def toy_landscape(data: dict[str, list[dict]]) -> alt.Chart:
         return alt.Chart(alt.NamedData("grid")).mark_rect()...
 
@@ -15,20 +15,21 @@ API and the live chart looks exactly like the static one. Options written on the
 (`[[chart: toy_landscape activation=sin]]`) become keyword arguments of the data function.
 
 `render` caches by a hash of the two functions' source, the options, the shared style, the
-explainer_core sources and the library versions: an unchanged chart is never recomputed.
+sources of the explainer_core modules the chart imports (found by `modulefinder`) and the library
+versions: an unchanged chart is never recomputed.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import importlib
 import importlib.metadata
 import inspect
 import json
+import modulefinder
+import os
 import pkgutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -42,21 +43,21 @@ class ChartDef:
     name: str
     data: Callable[..., dict[str, list[dict]]]
     chart: Callable[[dict[str, list[dict]]], Any]
-    # text alternative, also the fallback image's alt text: words, or a function of the data
-    # that puts the data's own numbers into words
-    alt: str | Callable[[dict[str, list[dict]]], str]
+    # the text alternative (the spec's `description`, also the fallback image's alt text): words,
+    # or a function of the data that puts the data's own numbers into words
+    description: str | Callable[[dict[str, list[dict]]], str]
 
 
 CHARTS: dict[str, ChartDef] = {}
 
 
-def register(name: str, *, data: Callable[..., dict], alt: str | Callable[[dict], str]):
+def register(name: str, *, data: Callable[..., dict], description: str | Callable[[dict], str]):
     """Decorator: add a chart function to the library under `name`."""
 
     def wrap(chart_fn):
         if name in CHARTS:
             raise ValueError(f"chart {name!r} is registered twice")
-        CHARTS[name] = ChartDef(name, data, chart_fn, alt)
+        CHARTS[name] = ChartDef(name, data, chart_fn, description)
         return chart_fn
 
     return wrap
@@ -70,63 +71,62 @@ def load_all() -> dict[str, ChartDef]:
     return CHARTS
 
 
-CORE = ROOT / "explainer_core"
+# what core_dependencies found, kept between builds: {module: {"read": {file: sha256},
+#                                                               "core": [file]}}
+DEPENDENCY_MEMO = ROOT / ".cache" / "charts" / "dependencies.json"
+_FILES: dict[Path, tuple[tuple[int, int], str]] = {}
+_MEMO: dict[str, dict] = {}
 
 
-_FILES: dict[Path, tuple[tuple[int, int], str, frozenset[Path]]] = {}
-
-
-def _read(path: Path) -> tuple[str, frozenset[Path]]:
-    """A source file's text and the explainer_core modules it imports directly.
-
-    Remembered until the file's size or modification time changes, so a build with many charts
-    (or `mkdocs serve` rebuilding) parses each module once, not once per chart.
-    """
+def _read(path: Path) -> str:
+    """A source file's text, remembered until its size or modification time changes, so a build
+    with many charts (or `mkdocs serve` rebuilding) reads each module once, not once per chart."""
     stat = path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     known = _FILES.get(path)
     if known is None or known[0] != stamp:
-        text = path.read_text()
-        known = _FILES[path] = (stamp, text, frozenset(_core_imports(path, text)))
-    return known[1], known[2]
+        known = _FILES[path] = (stamp, path.read_text())
+    return known[1]
 
 
-def _core_imports(path: Path, text: str) -> set[Path]:
-    """The explainer_core modules that the file at `path`, with source `text`, imports directly."""
-    found = set()
-    package = path.parent.relative_to(ROOT).parts if path.is_relative_to(CORE) else ()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.ImportFrom):
-            base = list(package[: len(package) - node.level + 1]) if node.level else []
-            parts = base + (node.module.split(".") if node.module else [])
-            names = [parts + [alias.name] for alias in node.names] + [parts]
-        elif isinstance(node, ast.Import):
-            names = [alias.name.split(".") for alias in node.names]
-        else:
-            continue
-        for dotted in names:
-            if dotted[:1] != ["explainer_core"]:
-                continue
-            for candidate in (ROOT.joinpath(*dotted).with_suffix(".py"), ROOT.joinpath(*dotted, "__init__.py")):
-                if candidate.exists():
-                    found.add(candidate)
-    return found
+def _digest(relative: str) -> str | None:
+    path = ROOT / relative
+    return hashlib.sha256(_read(path).encode()).hexdigest() if path.exists() else None
 
 
-def core_dependencies(module_file: Path) -> list[Path]:
-    """Every explainer_core module a chart module depends on, following imports transitively.
+def core_dependencies(module: str) -> list[Path]:
+    """Every explainer_core module that the chart module `module` (a dotted name) imports,
+    directly or through other modules, function-level imports included.
 
-    A chart is re-rendered when one of these changes, and only then: editing a module that the
-    chart's data never touches leaves it cached.
+    The standard library's `modulefinder` reads the imports from each module's byte code without
+    running it; searching this project only, it never descends into numpy, Altair or the
+    standard library. A chart is re-rendered when one of these modules changes, and only then:
+    editing a module that the chart's data never touches leaves it cached.
+
+    The answer is kept (in DEPENDENCY_MEMO, between builds) with a hash of every file the finder
+    read, and found afresh when one of them changes: a warm build searches nothing.
     """
-    seen: set[Path] = set()
-    todo = list(_read(Path(module_file))[1])
-    while todo:
-        path = todo.pop()
-        if path not in seen:
-            seen.add(path)
-            todo.extend(_read(path)[1] - seen)
-    return sorted(seen)
+    if not _MEMO and DEPENDENCY_MEMO.exists():
+        try:
+            _MEMO.update(json.loads(DEPENDENCY_MEMO.read_text()))
+        except ValueError:  # unreadable: search again
+            pass
+    known = _MEMO.get(module)
+    if known is None or any(_digest(file) != digest for file, digest in known["read"].items()):
+        finder = modulefinder.ModuleFinder(path=[str(ROOT)])
+        finder.import_hook(module)
+        read = {name: Path(found.__file__).relative_to(ROOT).as_posix()
+                for name, found in finder.modules.items() if found.__file__}
+        known = _MEMO[module] = {
+            "read": {file: _digest(file) for file in sorted(read.values())},
+            "core": sorted(file for name, file in read.items()
+                           if name.partition(".")[0] == "explainer_core"),
+        }
+        DEPENDENCY_MEMO.parent.mkdir(parents=True, exist_ok=True)
+        fresh = DEPENDENCY_MEMO.with_suffix(f".{os.getpid()}.tmp")
+        fresh.write_text(json.dumps(_MEMO, indent=1, sort_keys=True))
+        fresh.replace(DEPENDENCY_MEMO)  # in one step: a concurrent build reads all or nothing
+    return [ROOT / file for file in known["core"]]
 
 
 @functools.cache
@@ -138,16 +138,17 @@ def _renderer_versions() -> tuple[str, str]:
 def cache_key(name: str, options: dict[str, str]) -> str:
     """What a chart's output depends on, hashed: its code, its options, its inputs' code."""
     definition = CHARTS[name]
-    module_file = Path(sys.modules[definition.chart.__module__].__file__)
+    description = definition.description
     h = hashlib.sha256()
     for part in (
         inspect.getsource(definition.data),
         inspect.getsource(definition.chart),
-        definition.alt if isinstance(definition.alt, str) else inspect.getsource(definition.alt),
+        description if isinstance(description, str) else inspect.getsource(description),
         json.dumps(options, sort_keys=True),
-        _read(Path(__file__).parent / "_style.py")[0],
-        _read(Path(__file__))[0],
-        *(p.relative_to(ROOT).as_posix() + _read(p)[0] for p in core_dependencies(module_file)),
+        _read(Path(__file__).parent / "_style.py"),
+        _read(Path(__file__)),
+        *(p.relative_to(ROOT).as_posix() + _read(p)
+          for p in core_dependencies(definition.chart.__module__)),
         *_renderer_versions(),
     ):
         h.update(part.encode())
@@ -169,7 +170,7 @@ class Rendered:
         return len(self.spec)
 
     @property
-    def alt(self) -> str:
+    def description(self) -> str:
         """The text alternative, as written into the spec (it may be computed from the data)."""
         return json.loads(self.spec)["description"]
 
@@ -203,8 +204,8 @@ def to_spec(name: str, options: dict[str, str]) -> dict:
     spec = chart.to_dict()
     spec.setdefault("datasets", {}).update(data)
     spec["config"] = _style.merge_config(spec.get("config", {}))
-    alt_text = definition.alt if isinstance(definition.alt, str) else definition.alt(data)
-    spec["description"] = alt_text
+    description = definition.description
+    spec["description"] = description if isinstance(description, str) else description(data)
     return spec
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from explainer_core.chapters import landscape as toy
+from explainer_core.chapters import landscape as chapter
 
 from . import _style, register
 
 
 def toy_landscape_data(activation: str = "tanh", loss: str = "mse", n: str = "51") -> dict:
-    grid = toy.loss_grid(activation, loss, int(n))
-    half = 0.52 * (grid.a[1] - grid.a[0])  # cells overlap a little: no anti-aliasing seams
-    aa, bb = np.meshgrid(grid.a, grid.b)
+    grid = chapter.loss_grid(activation, loss, int(n))  # x holds the weight a, y the bias b
+    half = 0.52 * (grid.x[1] - grid.x[0])  # cells overlap a little: no anti-aliasing seams
+    aa, bb = np.meshgrid(grid.x, grid.y)
     cells = [
         {"a0": round(a - half, 4), "a1": round(a + half, 4), "b0": round(b - half, 4),
          "b1": round(b + half, 4), "a": round(a, 3), "b": round(b, 3), "loss": float(f"{v:.4g}")}
         for a, b, v in zip(aa.ravel(), bb.ravel(), grid.loss.ravel())
     ]
-    a_min, b_min, l_min = toy.global_minimum(activation, loss)
+    a_min, b_min, l_min = chapter.global_minimum(activation, loss)
     minimum = [{"a": a_min, "b": b_min, "loss": l_min,
                 "label": f"global minimum: a = {a_min:.3f}, b = {b_min:.3f}, loss = {l_min:.2g}"}]
     return {"grid": cells, "minimum": minimum}
@@ -27,8 +27,8 @@ def toy_landscape_data(activation: str = "tanh", loss: str = "mse", n: str = "51
 @register(
     "toy_landscape",
     data=toy_landscape_data,
-    alt="Heatmap of the loss over the two parameters a and b, from -5 to 5; darker is lower "
-    "loss, and a cross marks the lowest point.",
+    description="Heatmap of the loss over the two parameters a and b, from -5 to 5; darker is "
+    "lower loss, and a cross marks the lowest point.",
 )
 def toy_landscape(data: dict):
     import altair as alt  # lazily: a warm build with every chart cached never imports Altair

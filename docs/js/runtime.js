@@ -118,7 +118,7 @@ async function bootDemo(root) {
   worker.progress.add(onProgress);
   const config = {
     pyodideURL: new URL(root.dataset.pyodide, document.baseURI).href,
-    wheelURL: new URL(root.dataset.wheel, document.baseURI).href,
+    lockURL: new URL(root.dataset.lock, document.baseURI).href,
   };
   try {
     const [module] = await Promise.all([

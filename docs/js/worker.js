@@ -1,7 +1,7 @@
 // The Python worker: Pyodide + numpy + explainer_core, off the page's main thread.
 //
 // Protocol (page -> worker):
-//   {boot: {pyodideURL, wheelURL}}                 start Python (posts progress, then ready)
+//   {boot: {pyodideURL, lockURL}}                  start Python (posts progress, then ready)
 //   {id, demo, method, args}                       one call   -> {id, ok, result} | {id, ok: false, error}
 //   {id, demo, method, args, stream: {chunkFrames, intervalMs}}
 //                                                  a run      -> {id, ok, frames, done} chunks
@@ -18,45 +18,65 @@ function progress(fraction, label) {
 
 // Pyodide 0.27 only logs a warning when its wasm cannot be fetched or compiled, and its
 // loadPyodide() then never settles. Turn that warning, or a start that takes far too long,
-// into an error the page can show (with a Retry).
+// into an error the page can show (with a Retry). `settle()` puts console.warn back and stops
+// the clock once the boot has succeeded or failed.
 function bootFailure(timeoutMs) {
-  return new Promise((_, reject) => {
-    const warn = console.warn;
+  const warn = console.warn;
+  let timer;
+  const failed = new Promise((_, reject) => {
     console.warn = (...args) => {
       warn(...args);
       if (String(args[0]).includes("wasm instantiation failed")) {
         reject(new Error("the Python runtime (pyodide.asm.wasm) could not be loaded"));
       }
     };
-    setTimeout(() => reject(new Error(`Python did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`Python did not start within ${timeoutMs / 1000} s`)), timeoutMs);
   });
+  const settle = () => {
+    console.warn = warn;
+    clearTimeout(timer);
+  };
+  return { failed, settle };
 }
 
-async function boot({ pyodideURL, wheelURL }) {
+// The site's lock file is Pyodide's own plus explainer_core's wheel, so both packages load by
+// name and Pyodide checks each download against the sha256 the lock gives.
+async function boot({ pyodideURL, lockURL }) {
   const t0 = performance.now();
+  const failure = bootFailure(180_000);
   try {
     progress(0.05, "Starting Python (Pyodide)…");
     importScripts(pyodideURL + "pyodide.js");
-    pyodide = await Promise.race([loadPyodide({ indexURL: pyodideURL }), bootFailure(180_000)]);
+    pyodide = await Promise.race([
+      loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL }),
+      failure.failed,
+    ]);
     const tPyodide = performance.now();
-    progress(0.6, "Loading numpy…");
-    await pyodide.loadPackage("numpy", { messageCallback: () => {} });
-    const tNumpy = performance.now();
-    progress(0.85, "Loading explainer_core…");
-    await pyodide.loadPackage(wheelURL, { messageCallback: () => {} });
+    progress(0.6, "Loading numpy and explainer_core…");
+    // loadPackage reports a failed download (or a wrong sha256) to errorCallback, not by throwing
+    const problems = [];
+    await Promise.race([
+      pyodide.loadPackage(["numpy", "explainer_core"], {
+        messageCallback: () => {},
+        errorCallback: (message) => problems.push(message),
+      }),
+      failure.failed,
+    ]);
+    if (problems.length) throw new Error(problems.join(" "));
     demos = pyodide.pyimport("explainer_core.demos");
     progress(1, "Ready");
     postMessage({
       ready: true,
       timings: {
         pyodide: tPyodide - t0,
-        numpy: tNumpy - tPyodide,
-        explainer_core: performance.now() - tNumpy,
+        packages: performance.now() - tPyodide,
         total: performance.now() - t0,
       },
     });
   } catch (error) {
     postMessage({ bootError: String(error && error.message ? error.message : error).split("\n")[0] });
+  } finally {
+    failure.settle();
   }
 }
 

@@ -1,15 +1,21 @@
-"""The site build: strict build passes, directives are checked, assets are self-hosted."""
+"""The site build: strict build passes, directives are checked, assets are self-hosted, the wheel
+is reproducible and listed in the site's Pyodide lock file."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
+import re
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
 
-from build_scripts import vendor, wheel
+from build_scripts import lockfile, vendor, wheel
+from explainer_core import demos as demo_lib
 from tests.site_server import ROOT, build_site
 
 pytestmark = pytest.mark.site
@@ -23,6 +29,10 @@ def built(tmp_path_factory):
     return dest, done.stderr
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def test_strict_build_places_runtime_wheel_and_charts(built):
     site, log = built
     numpy_wheel = site / "assets/vendor/pyodide" / vendor.NUMPY_WHEEL
@@ -31,12 +41,72 @@ def test_strict_build_places_runtime_wheel_and_charts(built):
     assert lock["info"]["version"] == "0.27.7"
     wheels = list((site / "assets/wheels").rglob("explainer_core-*-py3-none-any.whl"))
     assert len(wheels) == 1
-    with zipfile.ZipFile(wheels[0]) as archive:
-        names = archive.namelist()
-    assert "explainer_core/toy.py" in names and "explainer_core/demos/landscape.py" in names
+    assert wheels[0].parent.name == _sha256(wheels[0].read_bytes())[:12]  # named by its content
     specs = list((site / "assets/charts").glob("toy_landscape-*.vl.json"))
     assert specs and json.loads(specs[0].read_text())["datasets"]["minimum"]
     assert "chart toy_landscape-" in log and "kB" in log  # sizes are reported
+
+
+def _shipped() -> set[str]:
+    """What the wheel must hold: every module of every subpackage, and the data files."""
+    package = ROOT / "explainer_core"
+    modules = {p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    data = {p for pattern in ("*.npy", "*.txt") for p in (package / "data").glob(pattern)}
+    return {p.relative_to(ROOT).as_posix() for p in modules | data}
+
+
+def test_wheel_holds_every_subpackage_and_the_data_files(built):
+    site, _ = built
+    [served] = (site / "assets/wheels").rglob("*.whl")
+    with zipfile.ZipFile(served) as archive:
+        names = set(archive.namelist())
+    expected = _shipped()
+    assert {"explainer_core/chapters/real_landscapes.py", "explainer_core/demos/landscape.py",
+            "explainer_core/data/camera64.npy"} <= expected
+    assert expected <= names, sorted(expected - names)
+    assert {n for n in names if not n.startswith("explainer_core-")} == expected  # nothing else
+
+
+def test_lock_file_is_the_official_lock_plus_our_wheel(built):
+    site, _ = built
+    [lock_file] = (site / "assets/pyodide-lock").rglob("pyodide-lock.json")
+    data = lock_file.read_bytes()
+    assert lock_file.parent.name == _sha256(data)[:12]  # a new lock gets a new URL
+    lock, official = json.loads(data), json.loads(lockfile.OFFICIAL.read_text())
+    assert lock["info"] == official["info"]  # Pyodide 0.27.7 refuses a lock without its version
+    entry = lock["packages"].pop("explainer-core")  # Pyodide looks packages up by canonical name
+    assert lock["packages"] == official["packages"]
+    [served] = (site / "assets/wheels").rglob("*.whl")
+    assert entry == {
+        "name": "explainer-core", "version": "0.1.0", "sha256": _sha256(served.read_bytes()),
+        "depends": ["numpy"], "imports": ["explainer_core"], "package_type": "package",
+        "install_dir": "site", "unvendored_tests": False, "file_name": entry["file_name"],
+    }
+    # Pyodide resolves file_name against its indexURL, the self-hosted Pyodide folder
+    resolved = posixpath.normpath(posixpath.join("assets/vendor/pyodide", entry["file_name"]))
+    assert resolved == served.relative_to(site).as_posix()
+    # the demo root on the page points the worker at this lock file
+    page = (site / "landscape/index.html").read_text()
+    [lock_url] = re.findall(r'data-lock="([^"]+)"', page)
+    assert (site / "landscape" / lock_url).resolve() == lock_file.resolve()
+    assert "data-wheel" not in page
+
+
+def test_with_pyodide_from_a_cdn_the_lock_gives_the_wheels_address_on_the_site(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from build_scripts import hooks
+
+    served = "assets/wheels/0123456789ab/explainer_core-0.1.0-py3-none-any.whl"
+    monkeypatch.setitem(hooks._build, "wheel", (served, b""))
+    cdn = {"explainer": {"pyodide_url": "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"}}
+    # self-hosted: relative to Pyodide's own folder, which file names resolve against
+    assert hooks._wheel_base({"extra": {}, "site_url": None}) == "../../wheels/0123456789ab/"
+    # numpy from the CDN, explainer_core from the site: an absolute URL under site_url
+    assert (hooks._wheel_base({"extra": cdn, "site_url": "https://example.org/gd/"})
+            == "https://example.org/gd/assets/wheels/0123456789ab/")
+    with pytest.raises(PluginError, match="needs site_url"):
+        hooks._wheel_base({"extra": cdn, "site_url": None})
 
 
 def test_page_html_has_the_directive_attributes_and_no_foreign_urls(built):
@@ -54,19 +124,37 @@ def test_authoring_guide_shows_directives_verbatim_in_code(built):
     assert "[[chart: toy_landscape]]" in guide and 'data-chart="toy_landscape"' not in guide
 
 
-def test_wheel_is_reproducible():
-    assert wheel.build_wheel() == wheel.build_wheel()
+def test_wheel_is_reproducible(tmp_path):
+    # two builds from one snapshot of the sources, seconds apart, give the same bytes
+    sources = tmp_path / "sources"
+    for relative in wheel.source_files():
+        (sources / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, sources / relative)
+    first = wheel.build(tmp_path / "a", root=sources)
+    second = wheel.build(tmp_path / "b", root=sources)
+    assert first.name == second.name
+    assert _sha256(first.read_bytes()) == _sha256(second.read_bytes())
 
 
-@pytest.mark.parametrize(
-    "line, message",
-    [
-        ("[[demo: no_such_demo]]", "unknown demo 'no_such_demo'; known demos: landscape"),
-        ("[[chart: no_such_chart]]", "unknown chart 'no_such_chart'"),
-        ("[[chart: toy_landscape activation]]", "cannot read option(s) activation"),
-    ],
-)
-def test_unknown_directive_fails_strict_build_naming_page_and_line(tmp_path, line, message):
+def test_unchanged_sources_reuse_the_cached_wheel(tmp_path, monkeypatch):
+    built = wheel.ensure(tmp_path)
+    assert built.parent.name == wheel.source_key()
+
+    def no_build(dest):
+        raise AssertionError("the sources did not change: the cached wheel should be used")
+
+    monkeypatch.setattr(wheel, "build", no_build)
+    assert wheel.ensure(tmp_path) == built
+
+
+def _known_demos() -> list[str]:
+    """The demos that have a Python module and page JS, named by their chapter slug."""
+    modules = {p.stem.replace("_", "-") for p in (ROOT / "explainer_core/demos").glob("[!_]*.py")}
+    scripts = {p.stem for p in (ROOT / "docs/js/demos").glob("[!_]*.js")}
+    return sorted(modules & scripts)
+
+
+def _strict_build_with_page(tmp_path, line: str) -> subprocess.CompletedProcess:
     project = tmp_path / "project"
     shutil.copytree(ROOT / "docs", project / "docs")
     (project / "docs" / "broken.md").write_text(f"# Broken\n\nSome text.\n\n{line}\n")
@@ -74,12 +162,28 @@ def test_unknown_directive_fails_strict_build_naming_page_and_line(tmp_path, lin
         "build_scripts/hooks.py", str(ROOT / "build_scripts" / "hooks.py")
     )
     (project / "mkdocs.yml").write_text(config.replace("watch:\n  - explainer_core\n  - build_scripts\n", ""))
-    import subprocess
-    import sys
-
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
         cwd=project, capture_output=True, text=True,
     )
+
+
+def test_unknown_demo_fails_strict_build_listing_exactly_the_known_demos(tmp_path):
+    done = _strict_build_with_page(tmp_path, "[[demo: no_such_demo]]")
+    assert done.returncode != 0 and "broken.md:5" in done.stderr
+    [known] = re.findall(r"unknown demo 'no_such_demo'; known demos: (.*)$", done.stderr, re.M)
+    assert known.split(", ") == list(demo_lib.DEMOS)
+    assert sorted(demo_lib.DEMOS) == _known_demos()
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("[[chart: no_such_chart]]", "unknown chart 'no_such_chart'"),
+        ("[[chart: toy_landscape activation]]", "cannot read option(s) activation"),
+    ],
+)
+def test_unknown_directive_fails_strict_build_naming_page_and_line(tmp_path, line, message):
+    done = _strict_build_with_page(tmp_path, line)
     assert done.returncode != 0
     assert "broken.md:5" in done.stderr and message in done.stderr

@@ -1,22 +1,168 @@
-"""Line charts of the landscape chapter: optimizer races, barriers, Hessian spectra, sharpness,
-and the dimensionality sweep. Data from `explainer_core.landscape_figures` and
-`explainer_core.dimensionality`; colours from `_style` (Okabe-Ito), dashes as a second cue.
+"""Charts of the "Real landscapes" chapter (slug `real-landscapes`), data from
+`explainer_core.chapters.real_landscapes` and, for the dimensionality sweep,
+`explainer_core.chapters.dimensions`.
+
+Heatmaps with optimisation paths on them (surfaces, saddles, slices, planes): one chart function,
+`landscape_panels`, draws any data in the `panels` / `grid` / `paths` shape (one heatmap per panel,
+side by side) and is registered under one name per experiment. Paths start at a circle and end at
+a cross; a white halo keeps every colour readable on every part of the colour scale, in light and
+dark mode.
+
+Line charts: optimizer races, barriers, Hessian spectra, sharpness and the dimensionality sweep.
+Colours from `_style` (Okabe-Ito), dashes as a second cue.
 """
 
 from __future__ import annotations
 
-from explainer_core.chapters import dimensions as dimensionality, real_landscapes as landscape_figures
+from explainer_core.chapters import dimensions, real_landscapes
 
 from . import _style, register
 
 
+def surface_paths_data(surface: str = "rosenbrock", n: str = "41") -> dict:
+    return real_landscapes.surface_paths(surface, n=int(n))
+
+
+def saddle_paths_data(n: str = "41") -> dict:
+    return real_landscapes.saddle_paths(n=int(n))
+
+
+def training_slices_data(hidden: str = "12", steps: str = "400", n: str = "31") -> dict:
+    data = real_landscapes.training_slices(int(hidden), int(steps), int(n))
+    data.pop("variance")  # already in the panel title
+    return data
+
+
+def connectivity_plane_data(hidden: str = "8", n: str = "41") -> dict:
+    data = real_landscapes.mode_connectivity(int(hidden), n=int(n))
+    return {key: data[key] for key in ("panels", "grid", "paths")}
+
+
+def landscape_panels(data: dict) -> alt.HConcatChart:
+    """One heatmap of the loss per panel, with the paths drawn on it, start and end marked."""
+    import altair as alt  # imported only when a chart is rendered, not on a cached build
+
+    views = []
+    for panel in data["panels"]:
+        name = panel["panel"]
+        cells = [c for c in data["grid"] if c["panel"] == name]
+        xs = sorted({c["x"] for c in cells})
+        ys = sorted({c["y"] for c in cells})
+        # cell edges from the grid spacing (a 10% overlap hides anti-aliasing seams)
+        hx = 1.1 * (xs[-1] - xs[0]) / (len(xs) - 1) / 2
+        hy = 1.1 * (ys[-1] - ys[0]) / (len(ys) - 1) / 2
+        low = min(c["loss"] for c in cells)
+        high = max(c["loss"] for c in cells)
+        # colour scale: log when the loss spans decades above zero, symlog when it reaches zero
+        # (a valley floor), linear when it goes negative (a saddle)
+        if low > 0 and high / low > 50:
+            scale = alt.Scale(scheme=_style.LOSS_SCHEME, type="log")
+        elif low >= 0 and high > 50 * max(low, 1e-300):
+            scale = alt.Scale(scheme=_style.LOSS_SCHEME, type="symlog",
+                              constant=max(high * 1e-3, 1e-12))
+        else:
+            scale = alt.Scale(scheme=_style.LOSS_SCHEME)
+        x_scale = alt.Scale(domain=[xs[0] - hx, xs[-1] + hx], nice=False, zero=False)
+        y_scale = alt.Scale(domain=[ys[0] - hy, ys[-1] + hy], nice=False, zero=False)
+
+        heat = (
+            alt.Chart(alt.NamedData("grid"))
+            .transform_filter(alt.datum.panel == name)
+            .transform_calculate(x0=f"datum.x - {hx!r}", x1=f"datum.x + {hx!r}",
+                                 y0=f"datum.y - {hy!r}", y1=f"datum.y + {hy!r}")
+            .mark_rect()
+            .encode(
+                x=alt.X("x0:Q", title=panel["x_title"], scale=x_scale, axis=alt.Axis(grid=False)),
+                x2="x1:Q",
+                y=alt.Y("y0:Q", title=panel["y_title"], scale=y_scale, axis=alt.Axis(grid=False)),
+                y2="y1:Q",
+                color=alt.Color("loss:Q", title="loss", scale=scale,
+                                legend=alt.Legend(orient="right", gradientLength=200)),
+                tooltip=[alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g"),
+                         alt.Tooltip("loss:Q", format=".4g")],
+            )
+        )
+        paths = alt.Chart(alt.NamedData("paths")).transform_filter(alt.datum.panel == name)
+        position = dict(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
+        tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
+                alt.Tooltip("loss:Q", format=".4g"), alt.Tooltip("x:Q", format=".3g"),
+                alt.Tooltip("y:Q", format=".3g")]
+        # Paths are coloured through the stroke and fill channels, not color, so that their
+        # legend is shared by all panels while each heatmap keeps its own loss scale. Dashes
+        # as well as colours keep the paths apart without colour vision.
+        legend = alt.Legend(orient="bottom", columns=2, symbolStrokeWidth=2.5, labelLimit=320,
+                            symbolType="stroke")
+        stroke = alt.Stroke("method:N", title="path", legend=legend)
+        dash = alt.StrokeDash("method:N", title="path", legend=legend,
+                              scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3],
+                                                     [12, 4], [3, 5]]))
+        fill = alt.Fill("method:N", legend=None)
+        halo = paths.mark_line(color="white", strokeWidth=5, opacity=0.8, clip=True).encode(
+            detail="method:N", order="step:Q", **position)
+        line = paths.mark_line(strokeWidth=2.2, clip=True).encode(
+            stroke=stroke, strokeDash=dash, order="step:Q", tooltip=tips, **position)
+        start = paths.transform_filter(alt.datum.step == 0).mark_point(
+            shape="circle", size=90, filled=True, stroke="white", strokeWidth=1.5, opacity=1,
+            clip=True,
+        ).encode(fill=fill, tooltip=tips, **position)
+        end = (
+            paths.transform_joinaggregate(last="max(step)", groupby=["method"])
+            .transform_filter("datum.step == datum.last")
+            .mark_point(shape="cross", size=140, filled=True, stroke="white", strokeWidth=1.2,
+                        opacity=1, clip=True)
+            .encode(fill=fill, tooltip=tips, **position)
+        )
+        views.append(
+            alt.layer(heat, halo, line, start, end)
+            .properties(
+                width=340, height=300,
+                title=alt.TitleParams(panel["title"], subtitle="● start   ✚ end", fontSize=13),
+            )
+        )
+    return alt.hconcat(*views).resolve_scale(color="independent")
+
+
+register(
+    "surface_paths",
+    data=surface_paths_data,
+    description="Heatmap of a benchmark loss surface (Rosenbrock by default; darker is lower) with "
+    "the paths of gradient descent, momentum, Adam and local search from the same start; circles "
+    "mark where they start and crosses where they stop after the same compute.",
+)(landscape_panels)
+
+register(
+    "saddle_paths",
+    data=saddle_paths_data,
+    description="Heatmap of the saddle x squared minus y squared. Gradient descent paths start at "
+    "x = 1 with small offsets in y: they slide to the saddle at the origin and leave along y, "
+    "later the smaller the offset; Adam leaves at once.",
+)(landscape_panels)
+
+register(
+    "training_slices",
+    data=training_slices_data,
+    description="Two heatmaps of a small network's loss around the end of its training. Left: the "
+    "plane of the path's two principal directions, where the training path curves down into the "
+    "minimum. Right: a random filter-normalised plane, where the same path collapses to a short "
+    "stub near the centre.",
+)(landscape_panels)
+
+register(
+    "connectivity_plane",
+    data=connectivity_plane_data,
+    description="Heatmap of the loss in the plane through two trained networks and the middle "
+    "point of a trained Bezier curve. The straight line between the two solutions crosses a high "
+    "ridge; the curve bends around it through low loss.",
+)(landscape_panels)
+
+
 def optimizer_race_data(task: str = "sine", steps: str = "", lr_scale: str = "1",
                         seed: str = "0") -> dict:
-    return landscape_figures.optimizer_race(task, int(steps) if steps else None, int(seed),
-                                            float(lr_scale))
+    return real_landscapes.optimizer_race(task, int(steps) if steps else None, int(seed),
+                                          float(lr_scale))
 
 
-def optimizer_race_alt(data: dict) -> str:
+def optimizer_race_description(data: dict) -> str:
     final: dict[str, dict] = {}
     for row in sorted(data["runs"], key=lambda row: row["compute"]):
         final[row["method"]] = row
@@ -30,7 +176,7 @@ def optimizer_race_alt(data: dict) -> str:
     )
 
 
-@register("optimizer_race", data=optimizer_race_data, alt=optimizer_race_alt)
+@register("optimizer_race", data=optimizer_race_data, description=optimizer_race_description)
 def optimizer_race(data: dict) -> alt.HConcatChart:
     """Loss per step and per compute. Every method keeps its colour whatever the task, and a
     diverging loss is drawn up to a ceiling (1000 times the worst starting loss), where the
@@ -47,7 +193,7 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     )
     legend = alt.Legend(orient="bottom", columns=3, symbolStrokeWidth=2.5, labelLimit=320,
                         symbolType="stroke")
-    methods = list(landscape_figures.RACE_METHODS)
+    methods = list(real_landscapes.RACE_METHODS)
     color = alt.Color("method:N", title="optimizer", legend=legend,
                       scale=alt.Scale(domain=methods,  # skip sky blue, too close to blue
                                       range=[_style.OKABE_ITO[i] for i in (0, 1, 2, 3, 5)]))
@@ -72,22 +218,20 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
 
 
 def connectivity_barrier_data(hidden: str = "8") -> dict:
-    data = landscape_figures.mode_connectivity(int(hidden))
+    data = real_landscapes.mode_connectivity(int(hidden))
     return {key: data[key] for key in ("curves", "barriers")}
 
 
-def connectivity_barrier_alt(data: dict) -> str:
+def connectivity_barrier_description(data: dict) -> str:
     barriers = "; ".join(f"{b['path']}: barrier {b['barrier']:.3g} at t = {b['t']:g}"
                          for b in data["barriers"])
     return ("Loss along two paths between two trained networks, from the first (t = 0) to the "
             "second (t = 1), with each path's barrier, its highest rise above the straight mix "
             f"of the two end losses, marked. {barriers}.")
 
-@register(
-    "connectivity_barrier",
-    data=connectivity_barrier_data,
-    alt=connectivity_barrier_alt,
-)
+
+@register("connectivity_barrier", data=connectivity_barrier_data,
+          description=connectivity_barrier_description)
 def connectivity_barrier(data: dict) -> alt.LayerChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
@@ -123,10 +267,10 @@ def connectivity_barrier(data: dict) -> alt.LayerChart:
 
 
 def hessian_spectrum_data(hidden: str = "3", steps: str = "300") -> dict:
-    return landscape_figures.hessian_along_training(int(hidden), int(steps))
+    return real_landscapes.hessian_along_training(int(hidden), int(steps))
 
 
-def hessian_spectrum_alt(data: dict) -> str:
+def hessian_spectrum_description(data: dict) -> str:
     losses = data["loss"]
     start = losses[0]["loss"]
     drop = next((r["step"] for r in losses if r["loss"] < 0.5 * start), None)
@@ -139,11 +283,8 @@ def hessian_spectrum_alt(data: dict) -> str:
             f"eigenvalue is {smallest[first]:.3g} at step {first} and {smallest[last]:.3g} at "
             f"step {last}; a negative one is a direction of negative curvature, a saddle.")
 
-@register(
-    "hessian_spectrum",
-    data=hessian_spectrum_data,
-    alt=hessian_spectrum_alt,
-)
+
+@register("hessian_spectrum", data=hessian_spectrum_data, description=hessian_spectrum_description)
 def hessian_spectrum(data: dict) -> alt.VConcatChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
@@ -185,10 +326,10 @@ def hessian_spectrum(data: dict) -> alt.VConcatChart:
 
 
 def flat_sharp_data(directions: str = "20") -> dict:
-    return landscape_figures.flat_and_sharp(directions=int(directions))
+    return real_landscapes.flat_and_sharp(directions=int(directions))
 
 
-def flat_sharp_alt(data: dict) -> str:
+def flat_sharp_description(data: dict) -> str:
     directions = len({r["direction"] for r in data["profiles"]})
     minima = "; ".join(
         f"learning rate {m['lr']:g}: loss {m['loss']:.3g}, top Hessian eigenvalue "
@@ -199,11 +340,8 @@ def flat_sharp_alt(data: dict) -> str:
             f"The minima, reached with two learning rates: {minima}. The sharper minimum's loss "
             "rises faster away from the centre.")
 
-@register(
-    "flat_sharp",
-    data=flat_sharp_data,
-    alt=flat_sharp_alt,
-)
+
+@register("flat_sharp", data=flat_sharp_data, description=flat_sharp_description)
 def flat_sharp(data: dict) -> alt.LayerChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
@@ -230,9 +368,9 @@ def flat_sharp(data: dict) -> alt.LayerChart:
 
 
 def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
-    fractions = dimensionality.improvement_by_dimension(
+    fractions = dimensions.improvement_by_dimension(
         dimensions=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), sigma=float(sigma))
-    compute = dimensionality.evaluations_to_target()
+    compute = dimensions.evaluations_to_target()
     for record in compute:
         record["compute"] = record["forward_passes"] + record["backward_passes"]
         record["method"] = {"tweak_and_keep": "random mutation (σ = 1/D, keep if better)",
@@ -246,7 +384,7 @@ def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
     }
 
 
-def dimensionality_sweep_alt(data: dict) -> str:
+def dimensionality_sweep_description(data: dict) -> str:
     measured = sorted((r for r in data["fractions"] if r["series"] == "measured"),
                       key=lambda r: r["parameters"])
     fractions = ", ".join(f"{r['fraction']:.0%} at D = {r['parameters']}"
@@ -261,11 +399,9 @@ def dimensionality_sweep_alt(data: dict) -> str:
             f"against the number of parameters D: {fractions}. Right: the compute (forward + "
             f"backward passes) needed to halve the loss. {costs}.")
 
-@register(
-    "dimensionality_sweep",
-    data=dimensionality_sweep_data,
-    alt=dimensionality_sweep_alt,
-)
+
+@register("dimensionality_sweep", data=dimensionality_sweep_data,
+          description=dimensionality_sweep_description)
 def dimensionality_sweep(data: dict) -> alt.HConcatChart:
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
