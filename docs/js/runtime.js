@@ -105,9 +105,11 @@ function setState(root, state, message) {
   }
 }
 
+const demoPhase = new WeakMap(); // demo root -> "booting" | "mounted"; absent: not started, or failed
+
 async function bootDemo(root) {
-  if (root.dataset.booting === "1" || root.dataset.mounted === "1") return;
-  root.dataset.booting = "1";
+  if (demoPhase.has(root)) return;
+  demoPhase.set(root, "booting");
   setState(root, "loading");
   const bar = root.querySelector(".gde-demo__progress");
   const label = root.querySelector(".gde-demo__boot-label");
@@ -137,14 +139,14 @@ async function bootDemo(root) {
       options: JSON.parse(root.dataset.options || "{}"),
     };
     await module.default(root, api);
-    root.dataset.mounted = "1";
+    demoPhase.set(root, "mounted");
     root.querySelector(".gde-demo__boot")?.remove();
     setState(root, "ready");
   } catch (error) {
+    demoPhase.delete(root); // Retry may start it again
     showBootError(root, error);
   } finally {
     worker.progress.delete(onProgress);
-    root.dataset.booting = "0";
   }
 }
 
@@ -211,30 +213,41 @@ function loadVega() {
 
 const isDark = () => document.body.getAttribute("data-md-color-scheme") === "slate";
 
+// Each chart's state, kept off the DOM: figure -> {spec, view, live}. `view` is the Vega view
+// while one is drawn (null during a redraw); `live` holds, by table, the rows a demo streamed in,
+// so they survive a redraw and reach a chart that is still loading.
+const charts = new WeakMap();
+
+function chartState(figure) {
+  if (!charts.has(figure)) charts.set(figure, { spec: null, view: null, live: {} });
+  return charts.get(figure);
+}
+
 async function drawChart(figure) {
+  const chart = chartState(figure);
   const view = figure.querySelector(".gde-chart__view");
   try {
-    if (!figure._spec) {
+    if (!chart.spec) {
       const response = await fetch(figure.dataset.spec);
       if (!response.ok) throw new Error(`HTTP ${response.status} for ${figure.dataset.spec}`);
-      figure._spec = await response.json();
+      chart.spec = await response.json();
     }
     await loadVega();
-    const old = figure._view;
-    figure._view = null; // live rows arriving meanwhile wait in figure._live
+    const old = chart.view;
+    chart.view = null; // live rows arriving meanwhile wait in chart.live
     old?.finalize();
-    const result = await vegaEmbed(view, figure._spec, {
+    const result = await vegaEmbed(view, chart.spec, {
       actions: false,
       renderer: "svg",
       theme: isDark() ? "dark" : undefined,
       config: { background: null },
     });
     // a redraw (theme toggle) keeps the rows a demo streamed in, instead of the build's
-    for (const [table, rows] of Object.entries(figure._live || {})) {
+    for (const [table, rows] of Object.entries(chart.live)) {
       result.view.change(table, vega.changeset().remove(() => true).insert(rows));
     }
     await result.view.runAsync();
-    figure._view = result.view;
+    chart.view = result.view;
     figure.dataset.state = "ready";
   } catch (error) {
     figure.dataset.state = "error";
@@ -244,24 +257,23 @@ async function drawChart(figure) {
 }
 
 // A demo's handle on a chart drawn by the build: it replaces or extends the chart's named tables
-// (the alt.NamedData of its chart function) through the Vega view API. The rows are kept on the
-// figure, so they survive a redraw and reach a chart that is still loading.
+// (the alt.NamedData of its chart function) through the Vega view API, and reads them back.
 function liveChart(figure) {
-  figure._live ??= {};
-  const update = (table, changes) => figure._view?.change(table, changes(vega.changeset())).run();
+  const chart = chartState(figure);
+  const update = (table, changes) => chart.view?.change(table, changes(vega.changeset())).run();
+  const replace = (table, rows) => {
+    chart.live[table] = [...rows];
+    update(table, (c) => c.remove(() => true).insert(rows));
+  };
   return {
-    figure,
-    replace(table, rows) {
-      figure._live[table] = [...rows];
-      update(table, (c) => c.remove(() => true).insert(rows));
-    },
+    replace,
     append(table, rows) {
-      if (!figure._live[table]) this.replace(table, rows);
-      else {
-        figure._live[table].push(...rows);
-        update(table, (c) => c.insert(rows));
-      }
+      if (!chart.live[table]) return replace(table, rows);
+      chart.live[table].push(...rows);
+      update(table, (c) => c.insert(rows));
     },
+    // copies of the rows Vega draws now; null while the chart is (re)drawing
+    rows: (table) => chart.view?.data(table).map((row) => ({ ...row })) ?? null,
   };
 }
 
@@ -279,9 +291,8 @@ function watchCharts() {
 watchCharts();
 watchDemos();
 
-// For demos, tests and benchmarks: chart views by name, and calls into the running worker.
+// For tests and benchmarks: a chart's handle by name, and calls into the running worker.
 window.gde = {
-  chartView: (name) => document.querySelector(`[data-chart="${name}"]`)?._view,
   chart: (name) => {
     const figure = document.querySelector(`[data-chart="${name}"]`);
     return figure ? liveChart(figure) : null;

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from explainer_core.chapters import real_landscapes
+from explainer_core.demos import real_landscapes as real_landscapes_demo
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ CHARTS = ["optimizer_race", "surface_paths", "saddle_paths", "hessian_spectrum",
 def chart_rows(page) -> list[dict]:
     """The rows of the race chart's `runs` table as Vega holds them now."""
     return page.evaluate(
-        """() => document.querySelector('[data-demo="real-landscapes"] [data-chart]')._view.data("runs")
+        """() => window.gde.chart("optimizer_race").rows("runs")
                .map(({method, step, loss, compute}) => ({method, step, loss, compute}))"""
     )
 
@@ -55,8 +56,17 @@ def test_every_chart_draws_with_a_fallback(page, server, artifacts):
         figure.scroll_into_view_if_needed()
         page.locator(f'[data-chart="{name}"][data-state="ready"]').wait_for(timeout=60_000)
         assert figure.locator("svg").count() >= 1, name
+        assert figure.locator("svg .role-mark > *").count() > 0, name  # marks drawn from data
         assert re.search(r'<img[^>]+src="[^"]+\.(svg|png)"', figure.locator("noscript").inner_html())
     page.screenshot(path=str(artifacts / "real-landscapes.png"), full_page=True)
+
+
+def test_the_task_list_is_python_s(page, server):
+    demo = open_demo(page, server)
+    offered = demo.locator('select[name="task"] option').evaluate_all(
+        "options => options.map((o) => [o.value, o.textContent])")
+    assert offered == real_landscapes_demo.setup()["tasks"]
+    assert demo.locator('select[name="task"]').input_value() == real_landscapes_demo.setup()["task"]
 
 
 def test_race_streams_the_same_rows_as_the_build(page, server, artifacts):
@@ -75,11 +85,14 @@ def test_live_rows_survive_a_theme_switch(page, server):
     demo = open_demo(page, server)
     run_race(page, demo, task="himmelblau", steps="50")
     live = key(chart_rows(page))
-    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    # Remember the drawing, switch the theme, and wait for a new drawing with its rows in place.
+    page.evaluate("""() => { window.drawnBefore = document.querySelector('[data-chart="optimizer_race"] svg');
+                             document.body.setAttribute('data-md-color-scheme', 'slate'); }""")
     page.wait_for_function(
-        """() => { const f = document.querySelector('[data-demo="real-landscapes"] [data-chart]');
-                   return f._view && f.dataset.state === "ready"; }""")
-    page.wait_for_timeout(300)
+        """() => { const f = document.querySelector('[data-chart="optimizer_race"]');
+                   const svg = f.querySelector("svg");
+                   return svg && svg !== window.drawnBefore && f.dataset.state === "ready"
+                          && window.gde.chart("optimizer_race").rows("runs") !== null; }""")
     assert key(chart_rows(page)) == live
     assert live == key(real_landscapes.optimizer_race("himmelblau", 50)["runs"])
 
@@ -119,9 +132,14 @@ def test_stop_keeps_the_rows_so_far(page, server):
     demo.get_by_role("button", name="Run the race").click()
     page.locator(f'{DEMO}[data-state="running"]').wait_for(timeout=10_000)
     page.wait_for_function(
-        """() => document.querySelector('[data-demo="real-landscapes"] [data-chart]')._view.data("runs").length > 20""",
-        timeout=60_000)
+        """() => window.gde.chart("optimizer_race").rows("runs").length > 20""", timeout=60_000)
     demo.get_by_role("button", name="Stop").click()
     page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=20_000)
-    assert "Stopped after" in demo.locator(".gde-message").text_content()
-    assert len(chart_rows(page)) > 20
+    rows = chart_rows(page)
+    assert len(rows) > 20
+    # Stopped part of the way: the message counts the rows the chart kept, short of the budget.
+    text = demo.locator(".gde-message").text_content()
+    assert text == f"Stopped after {len(rows)} points; the chart keeps them."
+    share = re.match(r"(\d+) % of the budget", demo.locator('[data-role="progress"]').text_content())
+    assert share and int(share.group(1)) < 100
+    assert demo.get_by_role("button", name="Run the race").get_attribute("aria-pressed") == "false"

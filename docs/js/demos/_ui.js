@@ -49,3 +49,15 @@ export function feedback(root) {
     },
   };
 }
+
+// The button that starts a run and stops it: its label says which, and the demo's data-state
+// (running | ready) follows it.
+export function runButton(button, api) {
+  const label = button.textContent;
+  const show = (running) => {
+    button.textContent = running ? "Stop" : label;
+    button.setAttribute("aria-pressed", String(running));
+    api.setState(running ? "running" : "ready");
+  };
+  return { running: () => show(true), idle: () => show(false) };
+}

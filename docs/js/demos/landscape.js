@@ -1,13 +1,24 @@
 // Demo "landscape": drag a and b, click the landscape, step or train downhill.
-// Every number shown comes from explainer_core.demos.landscape in the worker; this file draws.
+// Every number shown, and every choice offered, comes from explainer_core.demos.landscape in the
+// worker. The drawing functions are pure (a canvas and plain data in, pixels out); mount() keeps
+// one plain `state` object and wires the controls to Python.
 
-import { feedback, field, html, options } from "./_ui.js";
+import { feedback, field, html, options, runButton } from "./_ui.js";
 
 const VIRIDIS = [
   [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
   [42, 120, 142], [35, 137, 142], [31, 154, 138], [34, 170, 133], [53, 183, 121],
   [84, 197, 104], [122, 209, 81], [165, 219, 54], [210, 226, 27], [253, 231, 37],
 ];
+const PAD = { left: 40, right: 10, top: 10, bottom: 34 };
+const COLOURS = {
+  minimum: "#D55E00", trail: "rgba(255,255,255,0.9)", arrow: "#F0E442",
+  target: "#0072B2", model: "#E69F00", zero: "rgba(128,128,128,0.4)",
+};
+const TICKS = [-4, -2, 0, 2, 4];
+const CURVE_RANGE = { x: [-4, 4], y: [-1.6, 1.6] };
+
+// ---- drawing: pure functions of a canvas and plain data -------------------------------------
 
 function viridis(t) {
   const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
@@ -16,18 +27,195 @@ function viridis(t) {
   return VIRIDIS[i].map((c, k) => Math.round(c + f * (VIRIDIS[i + 1][k] - c)));
 }
 
-const ACTIVATIONS = [
-  ["tanh", "tanh"], ["sin", "sin"], ["relu", "ReLU"], ["sigmoid", "sigmoid"],
-  ["gaussian", "Gaussian"], ["binary_step", "binary step"],
-];
-const LOSSES = [["mse", "mean squared error"], ["mae", "mean absolute error"]];
+// setup()'s grid as an n×n image (square-root colour scale, NaN as the top colour), drawn once
+// per landscape and scaled onto the canvas at every redraw.
+function heatmapImage({ a, loss, loss_range: [lo, hi] }) {
+  const n = a.length;
+  const image = new ImageData(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const value = loss[i * n + j];
+      const colour = viridis(value === null ? 1 : Math.sqrt((value - lo) / (hi - lo || 1)));
+      image.data.set([...colour, 255], ((n - 1 - i) * n + j) * 4); // image row 0 is the top: largest b
+    }
+  }
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = n;
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas;
+}
+
+// The context of a canvas whose backing store matches its CSS size, in CSS pixels.
+function prepareCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || 360;
+  const height = canvas.clientHeight || 360;
+  if (canvas.width !== Math.round(width * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height };
+}
+
+// The pixel <-> data mapping of a plot inside PAD, as plain numbers and functions of them.
+function plotScale(width, height, [x0, x1], [y0, y1]) {
+  const w = width - PAD.left - PAD.right;
+  const h = height - PAD.top - PAD.bottom;
+  return {
+    box: [PAD.left, PAD.top, w, h],
+    x: (x) => PAD.left + ((x - x0) / (x1 - x0)) * w,
+    y: (y) => PAD.top + h - ((y - y0) / (y1 - y0)) * h,
+    toData: (px, py) => [x0 + ((px - PAD.left) / w) * (x1 - x0), y0 + ((PAD.top + h - py) / h) * (y1 - y0)],
+  };
+}
+
+// Clear the canvas, draw the axes and clip to the plot box, inside ctx.save(): the caller draws
+// in data coordinates through `scale`, then calls ctx.restore().
+function startPlot(canvas, xRange, yRange, axes) {
+  const { ctx, width, height } = prepareCanvas(canvas);
+  const scale = plotScale(width, height, xRange, yRange);
+  ctx.save();
+  drawAxes(ctx, scale, { width, height, ...axes });
+  return { ctx, scale };
+}
+
+function drawAxes(ctx, scale, { width, height, xTicks, yTicks, xLabel, yLabel, colour }) {
+  const [left, top, w, h] = scale.box;
+  ctx.fillStyle = colour;
+  ctx.font = "11px sans-serif";
+  ctx.textAlign = "center";
+  for (const t of xTicks) ctx.fillText(String(t), scale.x(t), top + h + 14);
+  ctx.fillText(xLabel, left + w / 2, height - 4);
+  ctx.textAlign = "right";
+  for (const t of yTicks) ctx.fillText(String(t), left - 5, scale.y(t) + 4);
+  ctx.save();
+  ctx.textAlign = "center";
+  ctx.translate(11, top + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+  ctx.beginPath();
+  ctx.rect(left, top, w, h);
+  ctx.clip(); // everything drawn after the axes stays inside the plot
+}
+
+function polyline(ctx, scale, points, colour, width, dash = []) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.setLineDash(dash);
+  ctx.beginPath();
+  points.forEach(([x, y], k) => (k ? ctx.lineTo(scale.x(x), scale.y(y)) : ctx.moveTo(scale.x(x), scale.y(y))));
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+function disc(ctx, x, y, radius, fill, stroke) {
+  ctx.fillStyle = fill;
+  ctx.beginPath();
+  ctx.arc(x, y, radius, 0, 2 * Math.PI);
+  ctx.fill();
+  if (stroke) {
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+}
+
+// An arrow from (x0, y0) pointing against the gradient (ga, gb), longer where it is steeper.
+function downhillArrow(ctx, x0, y0, [ga, gb]) {
+  const norm = Math.hypot(ga, gb);
+  if (!(norm > 0)) return;
+  const length = 12 + 28 * Math.min(1, norm); // pixels
+  const x1 = x0 - (ga / norm) * length;
+  const y1 = y0 + (gb / norm) * length; // screen y grows downward
+  const angle = Math.atan2(y1 - y0, x1 - x0);
+  ctx.strokeStyle = ctx.fillStyle = COLOURS.arrow;
+  ctx.lineWidth = 2.5;
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - 8 * Math.cos(angle - 0.45), y1 - 8 * Math.sin(angle - 0.45));
+  ctx.lineTo(x1 - 8 * Math.cos(angle + 0.45), y1 - 8 * Math.sin(angle + 0.45));
+  ctx.fill();
+}
+
+// The loss landscape with its minimum, the trail and the point; returns the plot's scale, whose
+// toData() turns a click into (a, b).
+function drawLandscape(canvas, { landscape, image, trail, point, colour }) {
+  const axes = { xTicks: TICKS, yTicks: TICKS, xLabel: "weight a", yLabel: "bias b", colour };
+  const { ctx, scale } = startPlot(canvas, landscape.bounds, landscape.bounds, axes);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(image, ...scale.box);
+  const { a, b } = landscape.minimum;
+  ctx.strokeStyle = COLOURS.minimum;
+  ctx.lineWidth = 3;
+  ctx.beginPath();
+  ctx.moveTo(scale.x(a) - 7, scale.y(b));
+  ctx.lineTo(scale.x(a) + 7, scale.y(b));
+  ctx.moveTo(scale.x(a), scale.y(b) - 7);
+  ctx.lineTo(scale.x(a), scale.y(b) + 7);
+  ctx.stroke();
+  if (trail.length > 1) polyline(ctx, scale, trail, COLOURS.trail, 1.5);
+  if (point) {
+    downhillArrow(ctx, scale.x(point.a), scale.y(point.b), point.grad.map((g) => g ?? 0));
+    disc(ctx, scale.x(point.a), scale.y(point.b), 5, "#ffffff", "#000000");
+  }
+  ctx.restore();
+  return scale;
+}
+
+// The target sin(x), the model's curve at the point, and the three data points.
+function drawFunction(canvas, { landscape, point, colour }) {
+  const axes = { xTicks: TICKS, yTicks: [-1, 0, 1], xLabel: "x", yLabel: "y", colour };
+  const { ctx, scale } = startPlot(canvas, CURVE_RANGE.x, CURVE_RANGE.y, axes);
+  polyline(ctx, scale, [[CURVE_RANGE.x[0], 0], [CURVE_RANGE.x[1], 0]], COLOURS.zero, 1);
+  const pairs = (xs, ys) => xs.map((x, k) => [x, ys[k] ?? 0]);
+  polyline(ctx, scale, pairs(landscape.target.x, landscape.target.y), COLOURS.target, 2.5, [6, 4]);
+  if (point) polyline(ctx, scale, pairs(landscape.curve_x, point.curve), COLOURS.model, 2.5);
+  for (const [x, y] of pairs(landscape.data.x, landscape.data.y)) disc(ctx, scale.x(x), scale.y(y), 5, COLOURS.target);
+  ctx.restore();
+}
+
+// ---- the demo: state and wiring --------------------------------------------------------------
 
 export default async function mount(root, api) {
   const opts = api.options;
+  const state = {
+    landscape: null, // setup()'s reply: grid, data, minimum, choices, fields, outcomes
+    image: null, // the landscape's heatmap
+    scale: null, // the landscape canvas's pixel <-> (a, b) mapping, from its last drawing
+    point: null, // evaluate()'s reply at the current (a, b)
+    trail: [], // [a, b] since the last clear
+    counter: 0, // numbers each local-search step's random draws: Generator([seed, counter])
+    steps: 0, forward: 0, backward: 0,
+    run: null, // the train() stream while it runs
+    wanted: null, // the latest (a, b) asked for while an evaluate() is in flight
+    moving: null, // the Promise of the evaluate() loop in flight
+  };
+
+  async function load(activation, loss) {
+    const answer = await api.call("setup", { activation, loss, grid: 100 });
+    if (answer.ok) {
+      state.landscape = answer.result;
+      state.image = heatmapImage(answer.result);
+    }
+    return answer;
+  }
+
+  const first = await load(opts.activation, opts.loss);
+  if (!first.ok) throw new Error(first.error.message);
+  const { choices, fields, outcomes } = state.landscape;
+  const typed = (name) => field(fields[name].label, name, opts[name] || fields[name].default);
   root.append(html`
     <div class="gde-row">
-      <label class="gde-field"><span>activation f</span><select name="activation">${options(ACTIVATIONS, opts.activation || "tanh")}</select></label>
-      <label class="gde-field"><span>loss</span><select name="loss">${options(LOSSES, opts.loss || "mse")}</select></label>
+      <label class="gde-field"><span>activation f</span><select name="activation">${options(choices.activation, state.landscape.activation)}</select></label>
+      <label class="gde-field"><span>loss</span><select name="loss">${options(choices.loss, state.landscape.loss_name)}</select></label>
     </div>
     <div class="gde-plots">
       <figure class="gde-plot"><canvas class="gde-landscape" width="360" height="360" aria-label="Loss landscape: click to move the point"></canvas>
@@ -43,17 +231,16 @@ export default async function mount(root, api) {
       · gradient (∂L/∂a, ∂L/∂b) = <output data-role="grad"></output></p>
     <div class="gde-row gde-actions">
       <button type="button" class="md-button" data-action="gradient">Gradient step</button>
-      ${field("learning rate", "lr", opts.lr || "0.5")}
+      ${typed("lr")}
     </div>
     <div class="gde-row gde-actions">
       <button type="button" class="md-button" data-action="local_search">Local search step</button>
-      ${field("neighbours", "neighbours", "8")}
-      ${field("step size", "step_size", "0.3")}
+      ${typed("neighbours")}
+      ${typed("step_size")}
     </div>
     <div class="gde-row gde-actions">
       <button type="button" class="md-button md-button--primary" data-action="train" aria-pressed="false">Train</button>
-      <label class="gde-field"><span>with</span><select name="method">
-        <option value="gradient">gradient descent</option><option value="local_search">local search</option></select></label>
+      <label class="gde-field"><span>with</span><select name="method">${options(choices.method, opts.method)}</select></label>
       <button type="button" class="md-button" data-action="clear">Clear trail</button>
     </div>
     <p class="gde-message" aria-live="polite"></p>
@@ -70,178 +257,16 @@ export default async function mount(root, api) {
     neighbours: $('input[name="neighbours"]'), step_size: $('input[name="step_size"]'),
     method: $('select[name="method"]'),
   };
-  const trainButton = $('[data-action="train"]');
-
-  const state = {
-    landscape: null, // setup() result
-    point: null, // evaluate() result
-    trail: [],
-    counter: 0,
-    steps: 0, forward: 0, backward: 0,
-    run: null,
-    wanted: null, // latest (a, b) asked for while a request is in flight
-    inFlight: false,
-  };
-
+  const trainButton = runButton($('[data-action="train"]'), api);
   const { message, clearErrors, showError, clearOnInput } = feedback(root);
-
-  // ---- drawing --------------------------------------------------------------------------
-  const PAD = { left: 40, right: 10, top: 10, bottom: 34 };
-
-  function setupCanvas(canvas) {
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 360;
-    const height = canvas.clientHeight || 360;
-    if (canvas.width !== Math.round(width * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
-    }
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    return { ctx, width, height };
-  }
-
-  const fg = () => getComputedStyle(root).getPropertyValue("--md-default-fg-color").trim() || "#222";
-
-  function axes(ctx, width, height, xr, yr, xlabel, ylabel, ticks) {
-    ctx.fillStyle = fg();
-    ctx.strokeStyle = fg();
-    ctx.font = "11px sans-serif";
-    ctx.textAlign = "center";
-    const sx = (x) => PAD.left + ((x - xr[0]) / (xr[1] - xr[0])) * (width - PAD.left - PAD.right);
-    const sy = (y) => height - PAD.bottom - ((y - yr[0]) / (yr[1] - yr[0])) * (height - PAD.top - PAD.bottom);
-    for (const t of ticks.x) ctx.fillText(String(t), sx(t), height - PAD.bottom + 14);
-    ctx.textAlign = "right";
-    for (const t of ticks.y) ctx.fillText(String(t), PAD.left - 5, sy(t) + 4);
-    ctx.textAlign = "center";
-    ctx.fillText(xlabel, (PAD.left + width - PAD.right) / 2, height - 4);
-    ctx.save();
-    ctx.translate(11, (PAD.top + height - PAD.bottom) / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(ylabel, 0, 0);
-    ctx.restore();
-    return { sx, sy };
-  }
-
-  function heatmapImage(landscape) {
-    const n = landscape.a.length;
-    const [lo, hi] = landscape.loss_range;
-    const image = new ImageData(n, n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const value = landscape.loss[i * n + j];
-        const t = value === null ? 1 : Math.sqrt((value - lo) / (hi - lo || 1));
-        const [r, g, b] = viridis(t);
-        const k = ((n - 1 - i) * n + j) * 4; // row 0 of the image is the top: largest b
-        image.data[k] = r; image.data[k + 1] = g; image.data[k + 2] = b; image.data[k + 3] = 255;
-      }
-    }
-    const canvas = document.createElement("canvas");
-    canvas.width = n;
-    canvas.height = n;
-    canvas.getContext("2d").putImageData(image, 0, 0);
-    return canvas;
-  }
-
-  function drawLandscape() {
-    const { ctx, width, height } = setupCanvas(landscapeCanvas);
-    ctx.clearRect(0, 0, width, height);
-    const L = state.landscape;
-    const ticks = { x: [-4, -2, 0, 2, 4], y: [-4, -2, 0, 2, 4] };
-    const { sx, sy } = axes(ctx, width, height, L.bounds, L.bounds, "weight a", "bias b", ticks);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(L.image, sx(L.bounds[0]), sy(L.bounds[1]), sx(L.bounds[1]) - sx(L.bounds[0]), sy(L.bounds[0]) - sy(L.bounds[1]));
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(sx(L.bounds[0]), sy(L.bounds[1]), sx(L.bounds[1]) - sx(L.bounds[0]), sy(L.bounds[0]) - sy(L.bounds[1]));
-    ctx.clip();
-    // minimum
-    const m = L.minimum;
-    ctx.strokeStyle = "#D55E00";
-    ctx.lineWidth = 3;
-    ctx.beginPath();
-    ctx.moveTo(sx(m.a) - 7, sy(m.b)); ctx.lineTo(sx(m.a) + 7, sy(m.b));
-    ctx.moveTo(sx(m.a), sy(m.b) - 7); ctx.lineTo(sx(m.a), sy(m.b) + 7);
-    ctx.stroke();
-    // trail
-    if (state.trail.length > 1) {
-      ctx.strokeStyle = "rgba(255,255,255,0.9)";
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      state.trail.forEach(([a, b], k) => (k ? ctx.lineTo(sx(a), sy(b)) : ctx.moveTo(sx(a), sy(b))));
-      ctx.stroke();
-    }
-    // point and downhill arrow
-    const p = state.point;
-    if (p) {
-      const [ga, gb] = p.grad.map((g) => g ?? 0);
-      const norm = Math.hypot(ga, gb);
-      if (norm > 0) {
-        const len = 12 + 28 * Math.min(1, norm); // pixels: longer for steeper slopes
-        const ux = -ga / norm, uy = gb / norm; // downhill; screen y grows downward
-        const x0 = sx(p.a), y0 = sy(p.b), x1 = x0 + ux * len, y1 = y0 + uy * len;
-        ctx.strokeStyle = "#F0E442";
-        ctx.fillStyle = "#F0E442";
-        ctx.lineWidth = 2.5;
-        ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
-        const angle = Math.atan2(y1 - y0, x1 - x0);
-        ctx.beginPath();
-        ctx.moveTo(x1, y1);
-        ctx.lineTo(x1 - 8 * Math.cos(angle - 0.45), y1 - 8 * Math.sin(angle - 0.45));
-        ctx.lineTo(x1 - 8 * Math.cos(angle + 0.45), y1 - 8 * Math.sin(angle + 0.45));
-        ctx.fill();
-      }
-      ctx.fillStyle = "#ffffff";
-      ctx.strokeStyle = "#000000";
-      ctx.lineWidth = 1.5;
-      ctx.beginPath(); ctx.arc(sx(p.a), sy(p.b), 5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-    }
-    ctx.restore();
-    landscapeCanvas._toData = (px, py) => {
-      const a = L.bounds[0] + ((px - PAD.left) / (width - PAD.left - PAD.right)) * (L.bounds[1] - L.bounds[0]);
-      const b = L.bounds[0] + ((height - PAD.bottom - py) / (height - PAD.top - PAD.bottom)) * (L.bounds[1] - L.bounds[0]);
-      return [a, b];
-    };
-  }
-
-  function drawFunction() {
-    const { ctx, width, height } = setupCanvas(functionCanvas);
-    ctx.clearRect(0, 0, width, height);
-    const L = state.landscape;
-    const ticks = { x: [-4, -2, 0, 2, 4], y: [-1, 0, 1] };
-    const { sx, sy } = axes(ctx, width, height, [-4, 4], [-1.6, 1.6], "x", "y", ticks);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(PAD.left, PAD.top, width - PAD.left - PAD.right, height - PAD.top - PAD.bottom);
-    ctx.clip();
-    ctx.strokeStyle = "rgba(128,128,128,0.4)";
-    ctx.lineWidth = 1;
-    ctx.beginPath(); ctx.moveTo(sx(-4), sy(0)); ctx.lineTo(sx(4), sy(0)); ctx.stroke();
-    const line = (xs, ys, color, dash) => {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 2.5;
-      ctx.setLineDash(dash);
-      ctx.beginPath();
-      xs.forEach((x, k) => (k ? ctx.lineTo(sx(x), sy(ys[k])) : ctx.moveTo(sx(x), sy(ys[k]))));
-      ctx.stroke();
-      ctx.setLineDash([]);
-    };
-    line(L.target.x, L.target.y, "#0072B2", [6, 4]);
-    if (state.point) line(L.curve_x, state.point.curve.map((y) => y ?? 0), "#E69F00", []);
-    ctx.fillStyle = "#0072B2";
-    L.data.x.forEach((x, k) => {
-      ctx.beginPath(); ctx.arc(sx(x), sy(L.data.y[k]), 5, 0, 2 * Math.PI); ctx.fill();
-    });
-    ctx.restore();
-  }
+  const kind = (outcome) => outcomes[outcome] || "info"; // Python says how each ending reads
 
   function draw() {
-    drawLandscape();
-    drawFunction();
+    const colour = getComputedStyle(root).getPropertyValue("--md-default-fg-color").trim() || "#222";
+    const { landscape, image, trail, point } = state;
+    state.scale = drawLandscape(landscapeCanvas, { landscape, image, trail, point, colour });
+    drawFunction(functionCanvas, { landscape, point, colour });
   }
-
-  // ---- talking to Python -----------------------------------------------------------------
-  const common = () => ({ activation: inputs.activation.value, loss: inputs.loss.value });
 
   function showPoint(point) {
     state.point = point;
@@ -262,42 +287,45 @@ export default async function mount(root, api) {
     $('[data-role="backward"]').value = state.backward;
   }
 
-  // Slider drags fire faster than answers come back: keep only the latest wish.
-  async function moveTo(a, b) {
-    state.wanted = [a, b];
-    if (state.inFlight) return;
-    state.inFlight = true;
-    while (state.wanted) {
-      const [wa, wb] = state.wanted;
-      state.wanted = null;
-      const answer = await api.call("evaluate", { a: wa, b: wb, ...common() });
-      if (answer.ok) showPoint(answer.result);
-      else showError(answer.error);
-    }
-    state.inFlight = false;
-    root.dispatchEvent(new CustomEvent("gde:updated"));
-  }
-
-  async function setup() {
-    const answer = await api.call("setup", { ...common(), grid: 100 });
-    if (!answer.ok) throw new Error(answer.error.message);
-    state.landscape = answer.result;
-    state.landscape.image = heatmapImage(state.landscape);
-  }
-
   function clearTrail() {
     state.trail = state.point ? [[state.point.a, state.point.b]] : [];
     state.steps = state.forward = state.backward = 0;
     showCounters();
   }
 
+  // ---- talking to Python ------------------------------------------------------------------
+  const chosen = () => ({ activation: inputs.activation.value, loss: inputs.loss.value });
+  const settings = () => ({
+    lr: inputs.lr.value, neighbours: inputs.neighbours.value, step_size: inputs.step_size.value, ...chosen(),
+  });
+
+  // Slider drags fire faster than answers come back: keep only the latest wish. The Promise
+  // settles once the point shown is the last one asked for.
+  function moveTo(a, b) {
+    state.wanted = [a, b];
+    state.moving ??= evaluateWanted();
+    return state.moving;
+  }
+
+  async function evaluateWanted() {
+    try {
+      while (state.wanted) {
+        const [a, b] = state.wanted;
+        state.wanted = null;
+        const answer = await api.call("evaluate", { a, b, ...chosen() });
+        if (answer.ok) showPoint(answer.result);
+        else showError(answer.error);
+      }
+    } finally {
+      state.moving = null;
+    }
+    root.dispatchEvent(new CustomEvent("gde:updated"));
+  }
+
   async function step(method) {
     clearErrors();
-    const p = state.point;
-    const answer = await api.call("step", {
-      a: p.a, b: p.b, method, lr: inputs.lr.value, neighbours: inputs.neighbours.value,
-      step_size: inputs.step_size.value, seed: 0, counter: state.counter++, ...common(),
-    });
+    const { a, b } = state.point;
+    const answer = await api.call("step", { a, b, method, seed: 0, counter: state.counter++, ...settings() });
     if (!answer.ok) return showError(answer.error);
     const r = answer.result;
     state.steps += 1;
@@ -305,30 +333,23 @@ export default async function mount(root, api) {
     state.backward += r.backward_passes;
     showCounters();
     if (r.a !== null && r.b !== null) state.trail.push([r.a, r.b]);
-    message(r.message || (method === "local_search" && !r.moved ? "No neighbour was lower: the point stays." : ""), r.message ? "warning" : "info");
-    if (r.a === null || r.b === null || r.loss === null) return;
-    showPoint(r);
+    message(r.message, kind(r.outcome));
+    if (r.a !== null && r.b !== null && r.loss !== null) showPoint(r);
   }
 
   async function train() {
-    if (state.run) {
-      state.run.cancel();
-      return;
-    }
+    if (state.run) return state.run.cancel();
     clearErrors();
     message("");
-    const p = state.point;
+    const { a, b } = state.point;
     const base = { steps: state.steps, forward: state.forward, backward: state.backward };
     let last = null;
-    trainButton.textContent = "Stop";
-    trainButton.setAttribute("aria-pressed", "true");
-    api.setState("running");
+    trainButton.running();
     state.run = api.stream(
       "train",
       {
-        a: p.a, b: p.b, method: inputs.method.value, lr: inputs.lr.value,
-        neighbours: inputs.neighbours.value, step_size: inputs.step_size.value,
-        seed: state.counter++, max_steps: 2000, ...common(),
+        a, b, method: inputs.method.value, seed: state.counter++,
+        max_steps: opts.max_steps || fields.max_steps.default, ...settings(),
       },
       {
         chunkFrames: 3,
@@ -343,35 +364,34 @@ export default async function mount(root, api) {
           state.forward = base.forward + last.forward_passes;
           state.backward = base.backward + last.backward_passes;
           showCounters();
-          if (last.reason) message(last.reason, /diverg|too high|zero/i.test(last.reason) ? "warning" : "info");
+          if (last.done) message(last.reason, kind(last.outcome));
           if (last.a !== null && last.b !== null && Math.abs(last.a) < 1e6 && Math.abs(last.b) < 1e6) moveTo(last.a, last.b);
         },
       },
     );
     const outcome = await state.run.done;
     state.run = null;
-    trainButton.textContent = "Train";
-    trainButton.setAttribute("aria-pressed", "false");
-    if (outcome.cancelled) message("Stopped.");
-    api.setState("ready");
+    await state.moving; // the point shown is the run's last
+    if (outcome.cancelled) message(`Stopped by you after ${last ? last.step : 0} steps: press Train to go on.`);
+    trainButton.idle();
   }
 
-  // ---- wiring ------------------------------------------------------------------------------
+  // ---- wiring -------------------------------------------------------------------------------
   const slide = () => moveTo(Number(inputs.a.value), Number(inputs.b.value));
   inputs.a.addEventListener("input", slide);
   inputs.b.addEventListener("input", slide);
   landscapeCanvas.addEventListener("click", (event) => {
-    if (!landscapeCanvas._toData) return;
+    if (!state.scale) return;
     const rect = landscapeCanvas.getBoundingClientRect();
-    const [a, b] = landscapeCanvas._toData(event.clientX - rect.left, event.clientY - rect.top);
-    if (Math.abs(a) <= 5 && Math.abs(b) <= 5) {
-      moveTo(a, b).then(clearTrail);
-    }
+    const [a, b] = state.scale.toData(event.clientX - rect.left, event.clientY - rect.top);
+    const [lo, hi] = state.landscape.bounds;
+    if (a >= lo && a <= hi && b >= lo && b <= hi) moveTo(a, b).then(clearTrail);
   });
   for (const select of [inputs.activation, inputs.loss]) {
     select.addEventListener("change", async () => {
-      if (state.run) state.run.cancel();
-      await setup();
+      state.run?.cancel();
+      const answer = await load(inputs.activation.value, inputs.loss.value);
+      if (!answer.ok) return showError(answer.error);
       clearTrail();
       message("");
       await moveTo(state.point.a, state.point.b);
@@ -379,15 +399,17 @@ export default async function mount(root, api) {
   }
   $('[data-action="gradient"]').addEventListener("click", () => step("gradient"));
   $('[data-action="local_search"]').addEventListener("click", () => step("local_search"));
-  trainButton.addEventListener("click", train);
-  $('[data-action="clear"]').addEventListener("click", () => { clearTrail(); draw(); });
+  $('[data-action="train"]').addEventListener("click", train);
+  $('[data-action="clear"]').addEventListener("click", () => {
+    clearTrail();
+    draw();
+  });
   clearOnInput([inputs.lr, inputs.neighbours, inputs.step_size]);
-  new MutationObserver(() => state.landscape && draw()).observe(document.body, {
+  new MutationObserver(() => draw()).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"],
   });
-  window.addEventListener("resize", () => state.landscape && draw());
+  window.addEventListener("resize", () => draw());
 
-  await setup();
   await moveTo(Number(opts.a ?? -1), Number(opts.b ?? 1.5));
   clearTrail();
 }

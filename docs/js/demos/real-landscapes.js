@@ -1,37 +1,37 @@
-// Demo "race": run the optimizer race live and stream it into the chart the build drew.
-// Every number comes from explainer_core.demos.race in the worker; the chart is the build's
-// optimizer_race spec, fed row by row through the Vega view API.
+// Demo "real-landscapes": run the optimizer race live and stream it into the chart the build drew.
+// Every number, and the list of tasks, comes from explainer_core.demos.real_landscapes in the
+// worker; the chart is the build's optimizer_race spec, fed row by row through the Vega view API.
 
-import { feedback, field, html, options } from "./_ui.js";
-
-const TASKS = [
-  ["sine", "sine network"], ["rosenbrock", "Rosenbrock surface"],
-  ["himmelblau", "Himmelblau surface"], ["beale", "Beale surface"], ["rastrigin", "Rastrigin surface"],
-];
+import { feedback, field, html, options, runButton } from "./_ui.js";
 
 export default async function mount(root, api) {
   const opts = api.options;
   const chart = api.chart();
-  const controls = html`
+  const wanted = { task: opts.task, steps: opts.steps || "", lr_scale: opts.lr_scale || "1", seed: opts.seed || "0" };
+  // setup() checks the settings and lists the tasks; if the page's options fail the check, ask
+  // with Python's defaults for the list, and show the failure beside its field below.
+  const checked = await api.call("setup", wanted);
+  const listed = checked.ok ? checked : await api.call("setup", {});
+  if (!listed.ok) throw new Error(listed.error.message);
+  root.insertBefore(html`
     <div class="gde-row gde-actions">
-      <label class="gde-field"><span>task</span><select name="task">${options(TASKS, opts.task || "sine")}</select></label>
-      ${field("steps", "steps", opts.steps || "", "gradient steps of compute for every method; empty: the chart's")}
-      ${field("learning-rate scale", "lr_scale", opts.lr_scale || "1", "multiplies every learning rate")}
-      ${field("seed", "seed", opts.seed || "0")}
+      <label class="gde-field"><span>task</span><select name="task">${options(listed.result.tasks, wanted.task ?? listed.result.task)}</select></label>
+      ${field("steps", "steps", wanted.steps, "gradient steps of compute for every method; empty: the chart's")}
+      ${field("learning-rate scale", "lr_scale", wanted.lr_scale, "multiplies every learning rate")}
+      ${field("seed", "seed", wanted.seed)}
     </div>
     <div class="gde-row gde-actions">
       <button type="button" class="md-button md-button--primary" data-action="run" aria-pressed="false">Run the race</button>
       <output class="gde-race-progress" data-role="progress"></output>
     </div>
-    <p class="gde-message" aria-live="polite"></p>`;
-  root.insertBefore(controls, root.querySelector(".gde-chart"));
+    <p class="gde-message" aria-live="polite"></p>`, root.querySelector(".gde-chart"));
 
   const $ = (selector) => root.querySelector(selector);
   const inputs = {
     task: $('select[name="task"]'), steps: $('input[name="steps"]'),
     lr_scale: $('input[name="lr_scale"]'), seed: $('input[name="seed"]'),
   };
-  const button = $('[data-action="run"]');
+  const button = runButton($('[data-action="run"]'), api);
   const progress = $('[data-role="progress"]');
   const { message, clearErrors, showError, clearOnInput } = feedback(root);
   clearOnInput([inputs.steps, inputs.lr_scale, inputs.seed]);
@@ -43,10 +43,7 @@ export default async function mount(root, api) {
   });
 
   async function race() {
-    if (running) {
-      running.cancel();
-      return;
-    }
+    if (running) return running.cancel();
     clearErrors();
     message("");
     const checked = await api.call("setup", settings());
@@ -55,9 +52,7 @@ export default async function mount(root, api) {
     const warnings = [];
     let rows = 0;
     chart.replace("runs", []);
-    button.textContent = "Stop";
-    button.setAttribute("aria-pressed", "true");
-    api.setState("running");
+    button.running();
     running = api.stream("run", settings(), {
       chunkFrames: 20,
       intervalMs: 30,
@@ -79,14 +74,11 @@ export default async function mount(root, api) {
     });
     const outcome = await running.done;
     running = null;
-    button.textContent = "Run the race";
-    button.setAttribute("aria-pressed", "false");
     if (outcome.cancelled) message(`Stopped after ${rows} points; the chart keeps them.`);
-    api.setState("ready");
+    button.idle();
   }
 
-  button.addEventListener("click", race);
+  $('[data-action="run"]').addEventListener("click", race);
   // a failed check at start (e.g. options in the page) shows where the reader can fix it
-  const checked = await api.call("setup", settings());
   if (!checked.ok) showError(checked.error);
 }
