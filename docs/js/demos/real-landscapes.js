@@ -7,18 +7,21 @@ import { feedback, field, html, options, runButton } from "./_ui.js";
 export default async function mount(root, api) {
   const opts = api.options;
   const chart = api.chart();
-  const wanted = { task: opts.task, steps: opts.steps || "", lr_scale: opts.lr_scale || "1", seed: opts.seed || "0" };
-  // setup() checks the settings and lists the tasks; if the page's options fail the check, ask
-  // with Python's defaults for the list, and show the failure beside its field below.
-  const checked = await api.call("setup", wanted);
+  const wanted = { task: opts.task, steps: opts.steps, lr_scale: opts.lr_scale, seed: opts.seed };
+  // setup() checks the settings and lists the tasks and fields; if the page's options fail the
+  // check, ask with Python's defaults for the lists, and show the failure beside its field below.
+  const checked = await api.call("setup", Object.fromEntries(
+    Object.entries(wanted).filter(([, value]) => value !== undefined)));
   const listed = checked.ok ? checked : await api.call("setup", {});
   if (!listed.ok) throw new Error(listed.error.message);
+  const { fields } = listed.result;
+  const typed = (name) => field(fields[name].label, name, wanted[name] ?? fields[name].default, fields[name].hint);
   root.insertBefore(html`
     <div class="gde-row gde-actions">
       <label class="gde-field"><span>task</span><select name="task">${options(listed.result.tasks, wanted.task ?? listed.result.task)}</select></label>
-      ${field("steps", "steps", wanted.steps, "gradient steps of compute for every method; empty: the chart's")}
-      ${field("learning-rate scale", "lr_scale", wanted.lr_scale, "multiplies every learning rate")}
-      ${field("seed", "seed", wanted.seed)}
+      ${typed("steps")}
+      ${typed("lr_scale")}
+      ${typed("seed")}
     </div>
     <div class="gde-row gde-actions">
       <button type="button" class="md-button md-button--primary" data-action="run" aria-pressed="false">Run the race</button>
