@@ -26,11 +26,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(dest: Path, strict: bool = True) -> subprocess.CompletedProcess:
+def build_site(dest: Path, strict: bool = True, site_url: str | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build` into `dest`. Material's instant navigation only takes over links whose
+    address matches the sitemap's, port included: pass the address the site will be served at."""
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)]
     if strict:
         command.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["SITE_URL"] = site_url
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
 
 
@@ -44,7 +48,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class Server:
-    """A static file server for `directory` on 127.0.0.1 and a free port, in a thread."""
+    """A static file server for `directory` on 127.0.0.1 and a free port, in a thread.
+
+    The port is taken when the object is made, so the site can be built for its address
+    (`server.url`) before `with server:` starts serving."""
 
     def __init__(self, directory: Path):
         handler = functools.partial(_QuietHandler, directory=str(directory))

@@ -20,15 +20,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("site")
-    done = build_site(dest)
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
-    return dest
+    return tmp_path_factory.mktemp("site")
 
 
 @pytest.fixture(scope="session")
 def server(site_dir):
-    with Server(site_dir) as running:
+    """The site built for the address it is served at (instant navigation needs the match)."""
+    serving = Server(site_dir)
+    done = build_site(site_dir, site_url=serving.url)
+    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+    with serving as running:
         yield running
 
 

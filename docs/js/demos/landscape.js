@@ -405,10 +405,10 @@ export default async function mount(root, api) {
     draw();
   });
   clearOnInput([inputs.lr, inputs.neighbours, inputs.step_size]);
-  new MutationObserver(() => draw()).observe(document.body, {
-    attributes: true, attributeFilter: ["data-md-color-scheme"],
-  });
-  window.addEventListener("resize", () => draw());
+  const theme = new MutationObserver(() => draw());
+  theme.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  api.signal.addEventListener("abort", () => theme.disconnect(), { once: true });
+  window.addEventListener("resize", () => draw(), { signal: api.signal });
 
   await moveTo(Number(opts.a ?? -1), Number(opts.b ?? 1.5));
   clearTrail();
