@@ -18,6 +18,35 @@ for candidate in "${PYTHON:-}" python3.12 python3.11 python3 python; do
 done
 [ -n "$PY" ] || { echo "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
 
+# Wait (up to 10 minutes) while another process holds apt's or dpkg's lock.
+wait_for_apt() {
+  "$PY" - <<'PYEOF'
+import fcntl, sys, time
+locks = ["/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock", "/var/lib/apt/lists/lock"]
+def held():
+    for path in locks:
+        try:
+            with open(path, "a") as f:
+                fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return path
+        except OSError:
+            pass
+    return None
+deadline, told = time.time() + 600, False
+while (path := held()) and time.time() < deadline:
+    if not told:
+        print(f"\033[1m[setup]\033[0m another package manager holds {path} (an unattended upgrade?); "
+              "waiting for it, up to 10 minutes", flush=True)
+        told = True
+    time.sleep(2)
+if held():
+    sys.exit("[setup] apt is still locked after 10 minutes; try again when the other upgrade is done")
+if told:
+    print("\033[1m[setup]\033[0m the apt lock is free", flush=True)
+PYEOF
+}
+
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
@@ -25,8 +54,11 @@ if [ "$want_tests" = 1 ] && [ -z "${CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need_apt[*]} (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    # Another apt (an unattended upgrade on a fresh machine) may hold the package locks: wait
+    # for them, saying so, instead of failing at once.
+    wait_for_apt
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}" >/dev/null
   elif [ "${need_apt[*]}" = chromium ]; then
     say "no /usr/bin/chromium and not root: the browser tests will use Playwright's own Chromium"
     say "(install it with: .venv/bin/python -m playwright install chromium)"

@@ -9,11 +9,13 @@ const worker = {
   nextId: 1,
   progress: new Set(), // callbacks (fraction, label)
   starts: 0, // how many workers this tab started (tests check that a page change starts none)
+  timings: null, // the boot's milliseconds, from the worker: {pyodide, packages, imports, total}
 };
 
 export function startWorker(config) {
   if (worker.booting) return worker.booting;
   worker.starts += 1;
+  worker.startedAt = performance.now();
   worker.booting = new Promise((resolve, reject) => {
     const instance = new Worker(new URL("./worker.js", import.meta.url));
     worker.instance = instance;
@@ -21,6 +23,7 @@ export function startWorker(config) {
       if (data.progress) {
         worker.progress.forEach((cb) => cb(data.progress.fraction, data.progress.label));
       } else if (data.ready) {
+        worker.timings = { ...data.timings, startedAt: worker.startedAt, readyAt: performance.now() };
         resolve(data.timings);
       } else if (data.bootError) {
         failWorker(new Error(data.bootError));
@@ -90,4 +93,6 @@ export function stream(demo, method, args, { onFrames, onError, chunkFrames = 10
 }
 
 // For tests and benchmarks.
-export const stats = () => ({ starts: worker.starts, pending: worker.pending.size, ready: !!worker.instance });
+export const stats = () => ({
+  starts: worker.starts, pending: worker.pending.size, ready: !!worker.instance, timings: worker.timings ?? null,
+});
