@@ -10,6 +10,7 @@
 
 import { call, onProgress, startWorker, stats, stream } from "./python.js";
 import { chartByName, liveChart, mountCharts } from "./charts.js";
+import { linkDemo } from "./link.js";
 
 function setState(root, state, message) {
   root.dataset.state = state;
@@ -76,6 +77,7 @@ async function bootDemo(root, signal) {
     await module.default(root, api);
     demoPhase.set(root, "mounted");
     root.querySelector(".gde-demo__boot")?.remove();
+    linkDemo(root, root.dataset.demo, signal);
     setState(root, "ready");
   } catch (error) {
     demoPhase.delete(root); // Retry may start it again

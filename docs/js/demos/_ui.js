@@ -9,11 +9,16 @@ export function html(strings, ...values) {
 export const options = (pairs, selected) =>
   pairs.map(([v, label]) => `<option value="${v}"${v === selected ? " selected" : ""}>${label}</option>`).join("");
 
-// A typed field; `label` is also the name Python uses for it in errors (error.arg).
-export function field(label, name, value, hint) {
+// A typed field from a setup reply's `fields` entry ({label, default, min, max, hint}); its label is
+// also the name Python uses for it in errors (error.arg). min/max let a link's value be checked.
+let fieldCount = 0; // ids stay unique when several demos on a page have a field of the same name
+
+export function field({ label, min, max, hint }, name, value) {
+  const id = `err-${name}-${++fieldCount}`;
+  const bounds = `${min !== undefined ? ` data-min="${min}"` : ""}${max !== undefined ? ` data-max="${max}"` : ""}`;
   return `<label class="gde-field"><span>${label}</span>
-    <input type="text" inputmode="decimal" name="${name}" value="${value}" size="6" aria-describedby="err-${name}">
-    <span class="gde-field-error" id="err-${name}" data-error-for="${label}" aria-live="polite"></span>
+    <input type="text" inputmode="decimal" name="${name}" value="${value}" size="6" aria-describedby="${id}"${bounds}>
+    <span class="gde-field-error" id="${id}" data-error-for="${label}" aria-live="polite"></span>
     ${hint ? `<span class="gde-field-hint">${hint}</span>` : ""}</label>`;
 }
 

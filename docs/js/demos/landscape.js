@@ -211,21 +211,23 @@ export default async function mount(root, api) {
   const first = await load(opts.activation, opts.loss);
   if (!first.ok) throw new Error(first.error.message);
   const { choices, fields, outcomes } = state.landscape;
-  const typed = (name) => field(fields[name].label, name, opts[name] || fields[name].default);
+  const typed = (name) => field(fields[name], name, opts[name] || fields[name].default);
   root.append(html`
     <div class="gde-row">
       <label class="gde-field"><span>activation f</span><select name="activation">${options(choices.activation, state.landscape.activation)}</select></label>
       <label class="gde-field"><span>loss</span><select name="loss">${options(choices.loss, state.landscape.loss_name)}</select></label>
     </div>
     <div class="gde-plots">
-      <figure class="gde-plot"><canvas class="gde-landscape" width="360" height="360" aria-label="Loss landscape: click to move the point"></canvas>
-        <figcaption>Loss landscape over (a, b): darker is lower. Click to move the point; the arrow points downhill.</figcaption></figure>
-      <figure class="gde-plot"><canvas class="gde-function" width="360" height="360" aria-label="The model against the target"></canvas>
+      <figure class="gde-plot"><canvas class="gde-landscape" width="360" height="360" tabindex="0" role="application" aria-roledescription="map"
+          aria-label="Loss landscape over (a, b). Click, or focus it and use the arrow keys, to move the point" aria-describedby="gde-landscape-keys"></canvas>
+        <figcaption>Loss landscape over (a, b): darker is lower. Click to move the point, or use the arrow keys
+          <span id="gde-landscape-keys">(arrows move by 0.1, with Shift by 0.5)</span>; the arrow points downhill.</figcaption></figure>
+      <figure class="gde-plot"><canvas class="gde-function" width="360" height="360" role="img" aria-label="The model's curve against the target sin(x) and the three data points"></canvas>
         <figcaption><span class="gde-key gde-key--target"></span> target sin(x) · <span class="gde-key gde-key--model"></span> model f(a·x + b) · dots: the three data points</figcaption></figure>
     </div>
     <div class="gde-row">
-      <label class="gde-slider"><span>a = <output name="a-value"></output></span><input type="range" name="a" min="-5" max="5" step="0.01"></label>
-      <label class="gde-slider"><span>b = <output name="b-value"></output></span><input type="range" name="b" min="-5" max="5" step="0.01"></label>
+      <label class="gde-slider"><span>a = <output name="a-value"></output></span><input type="range" name="a" data-label="a" min="-5" max="5" step="0.01"></label>
+      <label class="gde-slider"><span>b = <output name="b-value"></output></span><input type="range" name="b" data-label="b" min="-5" max="5" step="0.01"></label>
     </div>
     <p class="gde-readout">loss <output class="gde-loss" data-role="loss"></output>
       · gradient (∂L/∂a, ∂L/∂b) = <output data-role="grad"></output></p>
@@ -244,6 +246,7 @@ export default async function mount(root, api) {
       <button type="button" class="md-button" data-action="clear">Clear trail</button>
     </div>
     <p class="gde-message" aria-live="polite"></p>
+    <p class="gde-sr-only" aria-live="polite" data-role="announce"></p>
     <p class="gde-counters"><output data-role="steps">0</output> steps ·
       <output data-role="forward">0</output> forward passes · <output data-role="backward">0</output> backward passes</p>
   `);
@@ -345,6 +348,9 @@ export default async function mount(root, api) {
     const base = { steps: state.steps, forward: state.forward, backward: state.backward };
     let last = null;
     trainButton.running();
+    // With prefers-reduced-motion the run still runs, in large chunks, and the point moves once,
+    // at the end, instead of gliding.
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
     state.run = api.stream(
       "train",
       {
@@ -352,8 +358,8 @@ export default async function mount(root, api) {
         max_steps: opts.max_steps || fields.max_steps.default, ...settings(),
       },
       {
-        chunkFrames: 3,
-        intervalMs: 16,
+        chunkFrames: still ? 100_000 : 3,
+        intervalMs: still ? 0 : 16,
         onError: showError,
         onFrames: (frames) => {
           for (const f of frames) {
@@ -365,6 +371,7 @@ export default async function mount(root, api) {
           state.backward = base.backward + last.backward_passes;
           showCounters();
           if (last.done) message(last.reason, kind(last.outcome));
+          if (still && !last.done) return;
           if (last.a !== null && last.b !== null && Math.abs(last.a) < 1e6 && Math.abs(last.b) < 1e6) moveTo(last.a, last.b);
         },
       },
@@ -380,12 +387,51 @@ export default async function mount(root, api) {
   const slide = () => moveTo(Number(inputs.a.value), Number(inputs.b.value));
   inputs.a.addEventListener("input", slide);
   inputs.b.addEventListener("input", slide);
-  landscapeCanvas.addEventListener("click", (event) => {
-    if (!state.scale) return;
+  // Press, or drag (mouse, pen or finger), on the landscape to move the point there.
+  const pointAt = (event) => {
+    if (!state.scale) return null;
     const rect = landscapeCanvas.getBoundingClientRect();
     const [a, b] = state.scale.toData(event.clientX - rect.left, event.clientY - rect.top);
     const [lo, hi] = state.landscape.bounds;
-    if (a >= lo && a <= hi && b >= lo && b <= hi) moveTo(a, b).then(clearTrail);
+    return a >= lo && a <= hi && b >= lo && b <= hi ? [a, b] : null;
+  };
+  let dragging = false;
+  landscapeCanvas.addEventListener("pointerdown", (event) => {
+    const at = pointAt(event);
+    if (!at) return;
+    dragging = true;
+    landscapeCanvas.setPointerCapture(event.pointerId);
+    moveTo(...at);
+  });
+  landscapeCanvas.addEventListener("pointermove", (event) => {
+    const at = dragging && pointAt(event);
+    if (at) moveTo(...at);
+  });
+  const release = () => {
+    if (!dragging) return;
+    dragging = false;
+    (state.moving ?? Promise.resolve()).then(clearTrail);
+  };
+  landscapeCanvas.addEventListener("pointerup", release);
+  landscapeCanvas.addEventListener("pointercancel", release);
+  // The keyboard's way to move the point: arrow keys on the focused landscape.
+  const KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+  landscapeCanvas.addEventListener("keydown", (event) => {
+    const move = KEYS[event.key];
+    if (!move || !state.point) return;
+    event.preventDefault();
+    const size = event.shiftKey ? 0.5 : 0.1;
+    const [lo, hi] = state.landscape.bounds;
+    const clamp = (v) => Math.min(hi, Math.max(lo, Math.round(v * 100) / 100));
+    moveTo(clamp(state.point.a + move[0] * size), clamp(state.point.b + move[1] * size)).then(() => {
+      clearTrail();
+      const p = state.point; // said once the keys stop, not at every move
+      clearTimeout(state.announcing);
+      state.announcing = setTimeout(() => {
+        $('[data-role="announce"]').textContent =
+          `a ${p.a.toFixed(2)}, b ${p.b.toFixed(2)}, loss ${p.loss === null ? "not a number" : p.loss.toPrecision(4)}`;
+      }, 400);
+    });
   });
   for (const select of [inputs.activation, inputs.loss]) {
     select.addEventListener("change", async () => {

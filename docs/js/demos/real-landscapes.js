@@ -15,7 +15,7 @@ export default async function mount(root, api) {
   const listed = checked.ok ? checked : await api.call("setup", {});
   if (!listed.ok) throw new Error(listed.error.message);
   const { fields } = listed.result;
-  const typed = (name) => field(fields[name].label, name, wanted[name] ?? fields[name].default, fields[name].hint);
+  const typed = (name) => field(fields[name], name, wanted[name] ?? fields[name].default);
   root.insertBefore(html`
     <div class="gde-row gde-actions">
       <label class="gde-field"><span>task</span><select name="task">${options(listed.result.tasks, wanted.task ?? listed.result.task)}</select></label>
