@@ -39,6 +39,47 @@ function bootFailure(timeoutMs) {
   return { failed, settle };
 }
 
+// ---- downloads in parallel with the boot ----------------------------------------------------
+// loadPyodide() fetches the lock file and the wasm; loadPackage() then fetches the wheels, one
+// step later. We start the wheels' downloads at once, beside the wasm, and hand each response to
+// Pyodide when it asks for that URL (once; with the same sha256 integrity check it would ask for).
+
+const PACKAGES = ["numpy", "explainer_core"];
+const realFetch = self.fetch.bind(self);
+const early = new Map(); // absolute URL -> Promise<Response>, taken by the first fetch of it
+
+self.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location).href;
+  const response = early.get(url);
+  if (response) {
+    early.delete(url);
+    return response;
+  }
+  return realFetch(input, init);
+};
+
+const hexToBase64 = (hex) => btoa(String.fromCharCode(...hex.match(/../g).map((h) => parseInt(h, 16))));
+
+async function fetchEarly(pyodideURL, lockURL) {
+  const lockResponse = realFetch(lockURL);
+  early.set(new URL(lockURL, self.location).href, lockResponse.then((r) => r.clone()));
+  const lock = await (await lockResponse).json();
+  const wanted = new Set();
+  const visit = (name) => {
+    const key = name.toLowerCase().replace(/_/g, "-");
+    const entry = lock.packages[key] || lock.packages[name];
+    if (!entry || wanted.has(entry)) return;
+    wanted.add(entry);
+    entry.depends.forEach(visit);
+  };
+  PACKAGES.forEach(visit);
+  for (const entry of wanted) {
+    const url = new URL(entry.file_name, pyodideURL).href;
+    const integrity = `sha256-${hexToBase64(entry.sha256)}`;
+    early.set(url, realFetch(url, { integrity }));
+  }
+}
+
 // The site's lock file is Pyodide's own plus explainer_core's wheel, so both packages load by
 // name and Pyodide checks each download against the sha256 the lock gives.
 async function boot({ pyodideURL, lockURL }) {
@@ -46,6 +87,8 @@ async function boot({ pyodideURL, lockURL }) {
   const failure = bootFailure(180_000);
   try {
     progress(0.05, "Starting Python (Pyodide)…");
+    // a failed early download is left for Pyodide to make again, and to report
+    fetchEarly(pyodideURL, lockURL).catch(() => early.clear());
     importScripts(pyodideURL + "pyodide.js");
     pyodide = await Promise.race([
       loadPyodide({ indexURL: pyodideURL, lockFileURL: lockURL }),
@@ -56,7 +99,7 @@ async function boot({ pyodideURL, lockURL }) {
     // loadPackage reports a failed download (or a wrong sha256) to errorCallback, not by throwing
     const problems = [];
     await Promise.race([
-      pyodide.loadPackage(["numpy", "explainer_core"], {
+      pyodide.loadPackage(PACKAGES, {
         messageCallback: () => {},
         errorCallback: (message) => problems.push(message),
       }),
