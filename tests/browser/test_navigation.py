@@ -140,3 +140,25 @@ def test_the_landscape_point_moves_with_the_keyboard(page, server):
     assert float(demo.locator('input[name="b"]').input_value()) == pytest.approx(b_before - 0.5, abs=1e-9)
     # the reader hears where the point is once the keys stop
     page.wait_for_function(f"document.querySelector('{LANDSCAPE} [data-role=announce]').textContent.includes('loss')")
+
+
+def test_search_finds_a_chapter_and_opens_it_in_place(page, server):
+    page.goto(server.url)
+    page.evaluate("window.__sameDocument = true")
+    search = page.locator(".md-search__input")
+    result = page.locator('.md-search-result__link[href*="real-landscapes/"]').first
+    # the search index loads in Material's own worker: a query typed before it is ready finds
+    # nothing, so type again until it answers
+    for _ in range(40):
+        search.click()
+        search.fill("")
+        page.keyboard.type("rosenbrock")
+        try:
+            result.wait_for(timeout=500)
+            break
+        except Exception:
+            continue
+    result.click()
+    page.wait_for_url("**/real-landscapes/**")
+    assert page.evaluate("window.__sameDocument") is True
+    wait_ready(page, RACE)
