@@ -40,6 +40,7 @@ function config(root) {
 async function bootDemo(root, signal) {
   if (demoPhase.has(root) || signal.aborted) return;
   demoPhase.set(root, "booting");
+  performance.mark(`gde:boot:${root.dataset.demo}`);
   setState(root, "loading");
   const bar = root.querySelector(".gde-demo__progress");
   const label = root.querySelector(".gde-demo__boot-label");
@@ -56,6 +57,7 @@ async function bootDemo(root, signal) {
       startWorker(config(root)),
     ]);
     if (signal.aborted) return;
+    performance.mark(`gde:imported:${root.dataset.demo}`);
     const api = {
       call: (method, args) => call(root.dataset.demo, method, args),
       stream: (method, args, options) => {
@@ -79,6 +81,7 @@ async function bootDemo(root, signal) {
     root.querySelector(".gde-demo__boot")?.remove();
     linkDemo(root, root.dataset.demo, signal);
     setState(root, "ready");
+    performance.mark(`gde:ready:${root.dataset.demo}`);
   } catch (error) {
     demoPhase.delete(root); // Retry may start it again
     if (!signal.aborted) showBootError(root, error, signal);
@@ -130,6 +133,7 @@ function mountDemos(scope, signal) {
 let page = null; // the AbortController of the page shown
 
 function mountPage() {
+  performance.mark("gde:page");
   page?.abort();
   page = new AbortController();
   mountCharts(document, page.signal);

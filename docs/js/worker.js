@@ -116,6 +116,7 @@ async function boot({ pyodideURL, lockURL }) {
         total: performance.now() - t0,
       },
     });
+    setTimeout(warmUp, WARM_UP_DELAY_MS);
   } catch (error) {
     postMessage({ bootError: String(error && error.message ? error.message : error).split("\n")[0] });
   } finally {
@@ -144,7 +145,39 @@ function internalMessage(error) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The other chapters' demo modules are imported while the worker is idle after boot, one at a
+// time (each ~0.1-0.3 s), so the next chapter's demo answers at once. A run in progress or a
+// message just handled puts the next import off.
+const WARM_UP_DELAY_MS = 1500;
+let running = 0; // streams in progress
+let lastMessage = 0;
+let warmQueue = null;
+
+function warmUp() {
+  warmQueue ??= [...demos.DEMOS];
+  if (!warmQueue.length) return;
+  if (running || performance.now() - lastMessage < WARM_UP_DELAY_MS) {
+    setTimeout(warmUp, WARM_UP_DELAY_MS);
+    return;
+  }
+  try {
+    demos.module(warmQueue.shift()).destroy();
+  } catch (error) {
+    console.error(error); // it will fail again, with its message, when the demo calls it
+  }
+  setTimeout(warmUp, 50);
+}
+
 async function handleStream(message) {
+  running += 1;
+  try {
+    await streamChunks(message);
+  } finally {
+    running -= 1;
+  }
+}
+
+async function streamChunks(message) {
   const { id } = message;
   const { chunkFrames = 1000, intervalMs = 0 } = message.stream;
   let run;
@@ -173,6 +206,7 @@ async function handleStream(message) {
 }
 
 self.onmessage = ({ data }) => {
+  lastMessage = performance.now();
   if (data.boot) return boot(data.boot);
   if (data.cancel !== undefined) return cancelled.add(data.cancel);
   if (!demos) {
