@@ -226,6 +226,22 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs):
     return "\n".join(out)
 
 
+def on_page_content(html_text: str, page, config, files, **kwargs):
+    """Typeset the page's maths now, with KaTeX under Node (maths.py): the page ships HTML and
+    katex.min.css, no script. A formula KaTeX rejects is reported with the page, the line and
+    the TeX, and fails `mkdocs build --strict`."""
+    from build_scripts import maths
+
+    try:
+        typeset, problems = maths.typeset(html_text, page.file.content_string)
+    except maths.MathsError as error:
+        raise PluginError(str(error)) from error
+    for problem in problems:
+        where = f"{page.file.src_uri}:{problem.line}" if problem.line else page.file.src_uri
+        log.warning(f"{where}: maths {problem.tex!r}: {problem.message}")
+    return typeset
+
+
 def _copy_tree(source: Path, dest: Path) -> None:
     """Copy files whose size or age differ (the runtime is ~15 MB; most rebuilds copy nothing)."""
     for path in source.rglob("*"):

@@ -81,6 +81,12 @@ NPM_PACKAGES = [
             "dist/fonts/": "katex/fonts/",  # a folder: every file under it
         },
     ),
+    (  # for the tests only (tests/browser/test_accessibility.py): never copied into the site
+        "axe-core",
+        "4.14.1",
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        {"axe.min.js": "axe-core/axe.min.js"},
+    ),
 ]
 
 # numpy for Pyodide is not in the npm package. The official pyodide-lock.json gives its sha256;

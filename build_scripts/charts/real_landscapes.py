@@ -314,8 +314,9 @@ def hessian_spectrum(data: dict) -> alt.VConcatChart:
         tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("index:Q", title="eigenvalue number"),
                  alt.Tooltip("eigenvalue:Q", format=".4g")],
     )
-    zero = alt.Chart(alt.NamedData("loss")).mark_rule(color=_style.OKABE_ITO[7]).encode(
-        y=alt.datum(0))
+    # one rule (the table aggregated to a row), hidden from screen readers: it is a guide
+    zero = (alt.Chart(alt.NamedData("loss")).transform_aggregate(rows="count()")
+            .mark_rule(color=_style.OKABE_ITO[7], aria=False).encode(y=alt.datum(0)))
     spectrum = alt.layer(zero, eig).properties(
         width=520, height=240,
         title=alt.TitleParams("Hessian spectrum along the path",

@@ -62,8 +62,12 @@ def record():
 
 
 @pytest.fixture
-def page(browser, record):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def page(browser, record, request):
+    """A tab in a fresh context; `@pytest.mark.context(**options)` adds Playwright context
+    options (e.g. bypass_csp=True for a test tool injected as an inline script)."""
+    marker = request.node.get_closest_marker("context")
+    options = {"viewport": {"width": 1200, "height": 900}, **(marker.kwargs if marker else {})}
+    context = browser.new_context(**options)
     tab = context.new_page()
     tab.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
     tab.on("pageerror", lambda e: record.console_errors.append(f"uncaught: {e}"))

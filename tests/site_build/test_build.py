@@ -160,7 +160,7 @@ def _strict_build_with_page(tmp_path, line: str) -> subprocess.CompletedProcess:
     (project / "docs" / "broken.md").write_text(f"# Broken\n\nSome text.\n\n{line}\n")
     config = (ROOT / "mkdocs.yml").read_text().replace(
         "build_scripts/hooks.py", str(ROOT / "build_scripts" / "hooks.py")
-    )
+    ).replace("custom_dir: build_scripts/theme", f"custom_dir: {ROOT / 'build_scripts' / 'theme'}")
     (project / "mkdocs.yml").write_text(config.replace("watch:\n  - explainer_core\n  - build_scripts\n", ""))
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
