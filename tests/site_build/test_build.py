@@ -4,6 +4,7 @@ is reproducible and listed in the site's Pyodide lock file."""
 from __future__ import annotations
 
 import hashlib
+import html.parser
 import json
 import posixpath
 import re
@@ -122,6 +123,45 @@ def test_authoring_guide_shows_directives_verbatim_in_code(built):
     site, _ = built
     guide = (site / "authoring/index.html").read_text()
     assert "[[chart: toy_landscape]]" in guide and 'data-chart="toy_landscape"' not in guide
+
+
+class _Links(html.parser.HTMLParser):
+    """The hrefs inside the elements whose class includes `css_class` (nested tags counted)."""
+
+    def __init__(self, css_class: str):
+        super().__init__()
+        self.css_class, self.depth, self.hrefs = css_class, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth:
+            self.depth += 1
+        elif self.css_class in (attrs.get("class") or "").split():
+            self.depth = 1
+        if self.depth and tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+
+def _links(page_html: str, css_class: str) -> list[str]:
+    parser = _Links(css_class)
+    parser.feed(page_html)
+    return parser.hrefs
+
+
+def test_authoring_guide_is_in_the_footer_not_in_the_readers_menu(built):
+    site, _ = built
+    pages = [p for p in site.rglob("index.html") if "authoring" not in p.parts]
+    assert len(pages) >= 3
+    for page in pages:
+        text = page.read_text()
+        nav = _links(text, "md-nav--primary")
+        assert nav and not any("authoring" in h for h in nav), f"{page}: the guide is in the menu"
+        assert not any("authoring" in h for h in _links(text, "md-footer__inner")), f"{page}: Next"
+        assert any(h.endswith("authoring/") for h in _links(text, "md-copyright")), page
 
 
 def test_wheel_is_reproducible(tmp_path):
