@@ -173,10 +173,17 @@ def _chart_html(name: str, options: dict, prefix: str) -> str:
     alt = html.escape(rendered.description, quote=True)
     spec_url = f"{prefix}assets/charts/{base}.vl.json"
     image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
+    # the chart's box is reserved before Vega draws (css/charts.css), the fallback shown in it
+    from build_scripts.chart_size import fallback_size
+
+    width, height = fallback_size(rendered.fallback, rendered.fallback_ext)
     return (
         f'<figure class="gde-chart" data-chart="{name}" data-state="loading" '
-        f'data-spec="{spec_url}">\n'
-        f'<div class="gde-chart__view" role="img" aria-label="{alt}"></div>\n'
+        f'data-spec="{spec_url}" data-width="{width}" data-height="{height}" '
+        f'style="--gde-chart-width: {width}; --gde-chart-height: {height}">\n'
+        f'<div class="gde-chart__view" role="img" aria-label="{alt}"><img '
+        f'class="gde-chart__placeholder" src="{image_url}" alt="" width="{width}" '
+        f'height="{height}" loading="lazy" decoding="async"></div>\n'
         f'<noscript><img class="gde-chart__fallback" src="{image_url}" alt="{alt}"></noscript>\n'
         "</figure>\n"
     )
@@ -242,6 +249,17 @@ def on_page_content(html_text: str, page, config, files, **kwargs):
     return typeset
 
 
+def on_post_page(output: str, page, config, **kwargs):
+    """The page's Content-Security-Policy (build_scripts/csp.py): our own origin only, each inline
+    script by its hash, plus the Pyodide CDN's origin when pyodide_url names one."""
+    from build_scripts import csp
+
+    try:
+        return csp.apply(output, _settings(config).get("pyodide_url"))
+    except ValueError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
+
+
 def _copy_tree(source: Path, dest: Path) -> None:
     """Copy files whose size or age differ (the runtime is ~15 MB; most rebuilds copy nothing)."""
     for path in source.rglob("*"):
@@ -276,6 +294,8 @@ def on_post_build(config, **kwargs):
         if rendered.size > chart_lib.MAX_BYTES:
             log.warning(f"chart {base}: spec+data is {rendered.size / 1000:.0f} kB, over the "
                         f"{chart_lib.MAX_BYTES / 1000:.0f} kB limit; thin its data")
+    from build_scripts import offline  # the service worker, sw.js, over everything written above
+    offline.write(site, _build["lock"][0], _settings(config).get("pyodide_url") or PYODIDE_DIR, config.get("site_url"))
     elapsed = time.perf_counter() - _build["started"]
     log.info(f"explainer: {len(_build['charts'])} chart(s), {fresh} rendered, "
              f"{len(_build['charts']) - fresh} from cache; wheel {_build['wheel'][0]} "

@@ -6,7 +6,9 @@ Shared by the browser tests and the page benchmark.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import subprocess
@@ -47,14 +49,47 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+# What GitHub Pages sends gzipped to a client that accepts it.
+GZIP_TYPES = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+              "image/svg+xml", "application/xml", "text/xml", "text/plain", "application/wasm"}
+
+
+class _GzipHandler(_QuietHandler):
+    """Text types (and wasm) gzipped, as GitHub Pages serves them; each file compressed once."""
+
+    cache: dict = {}  # (path, mtime) -> gzipped bytes
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        accepts = any(part.split(";")[0].strip() == "gzip" and "q=0" not in part.replace(" ", "")
+                      for part in self.headers.get("Accept-Encoding", "").split(","))
+        ctype = self.guess_type(path)
+        if not (accepts and ctype.split(";")[0] in GZIP_TYPES and os.path.isfile(path)):
+            return super().send_head()
+        key = (path, os.stat(path).st_mtime_ns)
+        if key not in self.cache:
+            self.cache[key] = gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+        body = self.cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 class Server:
     """A static file server for `directory` on 127.0.0.1 and a free port, in a thread.
 
     The port is taken when the object is made, so the site can be built for its address
-    (`server.url`) before `with server:` starts serving."""
+    (`server.url`) before `with server:` starts serving. `compress=True` gzips text types and
+    wasm for clients that accept it, as GitHub Pages does."""
 
-    def __init__(self, directory: Path):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+    def __init__(self, directory: Path, compress: bool = False):
+        handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

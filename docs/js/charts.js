@@ -1,6 +1,17 @@
 // Charts the build rendered (Vega-Lite specs with their data), drawn with vega-embed when they
 // come near the viewport, redrawn in the other theme when the reader toggles Material's palette.
 // Every element with data-chart="NAME" and data-spec="URL"; data-state="ready" once drawn.
+//
+// The build reserves each chart's box and shows its static fallback picture in it
+// (css/charts.css), so the page never moves when a chart is drawn. Drawing is queued: one chart
+// at a time, the main thread given back between two (several charts scrolled into view together
+// make several short tasks, not one long one), and never two draws of the same figure at once
+// (a theme toggle during a first draw waits for it, then redraws). A new drawing is made off the
+// page and put in place of the old one in one step, and the old view is finalized then.
+//
+// Vega compiles its expressions with the Function constructor, which the site's
+// Content-Security-Policy forbids (no 'unsafe-eval'): `ast: true` has Vega parse them to syntax
+// trees instead, which the expression interpreter bundled in vega-embed 7 evaluates.
 
 let vegaLoading = null;
 
@@ -9,7 +20,10 @@ function loadScript(src) {
     const script = document.createElement("script");
     script.src = src;
     script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${src}`));
+    script.onerror = () => {
+      script.remove();
+      reject(new Error(`could not load ${src}`));
+    };
     document.head.append(script);
   });
 }
@@ -20,26 +34,84 @@ function loadVega() {
     vegaLoading = loadScript(base + "vega.min.js")
       .then(() => loadScript(base + "vega-lite.min.js"))
       .then(() => loadScript(base + "vega-embed.min.js"));
+    vegaLoading.catch(() => {
+      vegaLoading = null; // the next chart tries again
+    });
   }
   return vegaLoading;
 }
 
 const isDark = () => document.body.getAttribute("data-md-color-scheme") === "slate";
 
-// Each chart's state, kept off the DOM: figure -> {spec, view, live, wanted}. `view` is the Vega
-// view while one is drawn (null during a redraw); `live` holds, by table, the rows a demo streamed
-// in, so they survive a redraw and reach a chart that is still loading.
+// Each chart's state, kept off the DOM: figure -> {spec, view, live, wanted, queued, views}.
+// `view` is the Vega view on the page (null until the first drawing is in place; during a redraw
+// the old one stays until the new one replaces it); `live` holds, by table, the rows a demo
+// streamed in, so they survive a redraw and reach a chart that is still loading; `views` counts
+// the views made for the figure and not yet finalized (one once drawn; see viewCount).
 const charts = new WeakMap();
 
 function chartState(figure) {
-  if (!charts.has(figure)) charts.set(figure, { spec: null, view: null, live: {}, wanted: false });
+  if (!charts.has(figure)) {
+    charts.set(figure, { spec: null, view: null, live: {}, wanted: false, queued: false, views: 0 });
+  }
   return charts.get(figure);
 }
 
-async function drawChart(figure) {
+// ---- the queue: one draw at a time, the main thread given back between two -----------------
+
+const queue = [];
+let pumping = false;
+
+const breathe = () =>
+  new Promise((resolve) =>
+    "requestIdleCallback" in window ? requestIdleCallback(() => resolve(), { timeout: 200 }) : setTimeout(resolve, 0),
+  );
+
+// Draw `figure` (again) as soon as the draws before it are done; `first` puts it at the front.
+function requestDraw(figure, { first = false } = {}) {
   const chart = chartState(figure);
   chart.wanted = true;
-  const view = figure.querySelector(".gde-chart__view");
+  if (chart.queued) {
+    if (first && queue[0] !== figure) {
+      queue.splice(queue.indexOf(figure), 1);
+      queue.unshift(figure);
+    }
+    return;
+  }
+  chart.queued = true;
+  if (first) queue.unshift(figure);
+  else queue.push(figure);
+  pump();
+}
+
+async function pump() {
+  if (pumping) return;
+  pumping = true;
+  try {
+    while (queue.length) {
+      const figure = queue.shift();
+      const chart = chartState(figure);
+      chart.queued = false;
+      if (!figure.isConnected) continue; // its page was left (instant navigation)
+      await draw(figure, chart);
+      await breathe();
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+function finalize(chart, view) {
+  if (!view) return;
+  view.finalize();
+  chart.views -= 1;
+}
+
+const copies = (rows) => rows.map((row) => ({ ...row }));
+
+async function draw(figure, chart) {
+  const slot = figure.querySelector(".gde-chart__view");
+  let result = null;
   try {
     if (!chart.spec) {
       const response = await fetch(figure.dataset.spec);
@@ -47,26 +119,45 @@ async function drawChart(figure) {
       chart.spec = await response.json();
     }
     await loadVega();
-    const old = chart.view;
-    chart.view = null; // live rows arriving meanwhile wait in chart.live
-    old?.finalize();
-    const result = await vegaEmbed(view, chart.spec, {
+    const target = document.createElement("div"); // drawn off the page, put in place when done
+    result = await vegaEmbed(target, chart.spec, {
       actions: false,
       renderer: "svg",
       theme: isDark() ? "dark" : undefined,
       config: { background: null },
+      ast: true, // no Function constructor: see the top of this file
     });
-    // a redraw (theme toggle) keeps the rows a demo streamed in, instead of the build's
-    for (const [table, rows] of Object.entries(chart.live)) {
-      result.view.change(table, vega.changeset().remove(() => true).insert(rows));
-    }
+    chart.views += 1;
     await result.view.runAsync();
+    if (!figure.isConnected) {
+      finalize(chart, result.view);
+      return;
+    }
+    // The rows a demo streamed in replace the build's, now, so that none sent during the draw
+    // is missed: from here to the swap below nothing else runs.
+    for (const [table, rows] of Object.entries(chart.live)) {
+      result.view.change(table, vega.changeset().remove(() => true).insert(copies(rows)));
+    }
+    result.view.run();
+    const old = chart.view;
+    slot.replaceChildren(target);
     chart.view = result.view;
+    finalize(chart, old);
+    figure.querySelector(":scope > .gde-chart__error")?.remove();
     figure.dataset.state = "ready";
   } catch (error) {
+    if (result && chart.view !== result.view) finalize(chart, result.view);
+    if (chart.view) return; // a failed redraw leaves the drawn chart in place
     figure.dataset.state = "error";
-    view.textContent = `This chart could not be drawn: ${error.message}`;
-    view.setAttribute("role", "alert");
+    // the fallback picture stays in the box; the message goes under it
+    let alert = figure.querySelector(":scope > .gde-chart__error");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "gde-chart__error";
+      alert.setAttribute("role", "alert");
+      slot.after(alert);
+    }
+    alert.textContent = `This chart could not be drawn live (${error.message}); the picture above is the build's.`;
   }
 }
 
@@ -74,20 +165,20 @@ async function drawChart(figure) {
 // (the alt.NamedData of its chart function) through the Vega view API, and reads them back.
 export function liveChart(figure) {
   const chart = chartState(figure);
-  if (!chart.wanted) drawChart(figure); // a demo feeding a chart wants it drawn now
+  if (!chart.wanted) requestDraw(figure, { first: true }); // a demo feeding a chart wants it now
   const update = (table, changes) => chart.view?.change(table, changes(vega.changeset())).run();
   const replace = (table, rows) => {
     chart.live[table] = [...rows];
-    update(table, (c) => c.remove(() => true).insert(rows));
+    update(table, (c) => c.remove(() => true).insert(copies(rows)));
   };
   return {
     replace,
     append(table, rows) {
       if (!chart.live[table]) return replace(table, rows);
       chart.live[table].push(...rows);
-      update(table, (c) => c.insert(rows));
+      update(table, (c) => c.insert(copies(rows)));
     },
-    // copies of the rows Vega draws now; null while the chart is (re)drawing
+    // copies of the rows Vega draws now; null until the chart is first drawn
     rows: (table) => chart.view?.data(table).map((row) => ({ ...row })) ?? null,
   };
 }
@@ -101,7 +192,7 @@ export function mountCharts(scope, signal) {
       for (const entry of entries) {
         if (!entry.isIntersecting) continue;
         observer.unobserve(entry.target);
-        if (!chartState(entry.target).wanted) drawChart(entry.target);
+        if (!chartState(entry.target).wanted) requestDraw(entry.target);
       }
     },
     { rootMargin: "600px 0px" },
@@ -110,10 +201,11 @@ export function mountCharts(scope, signal) {
   signal.addEventListener("abort", () => observer.disconnect(), { once: true });
 }
 
-// One observer for the whole visit: redraw the charts on the page that were drawn.
+// One observer for the whole visit: redraw, in the new theme, the charts on the page that were
+// drawn or asked for (one that is being drawn is drawn again after).
 new MutationObserver(() => {
   for (const figure of document.querySelectorAll("[data-chart]")) {
-    if (charts.get(figure)?.wanted) drawChart(figure);
+    if (charts.get(figure)?.wanted) requestDraw(figure);
   }
 }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
@@ -121,3 +213,6 @@ export function chartByName(name) {
   const figure = document.querySelector(`[data-chart="${name}"]`);
   return figure ? liveChart(figure) : null;
 }
+
+// For tests: how many Vega views the figure has that are not finalized (1 once it is drawn).
+export const viewCount = (figure) => charts.get(figure)?.views ?? 0;

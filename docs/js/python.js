@@ -24,6 +24,7 @@ export function startWorker(config) {
         worker.progress.forEach((cb) => cb(data.progress.fraction, data.progress.label));
       } else if (data.ready) {
         worker.timings = { ...data.timings, startedAt: worker.startedAt, readyAt: performance.now() };
+        window.dispatchEvent(new Event("gde:python-ready")); // offline.js keeps the runtime then
         resolve(data.timings);
       } else if (data.bootError) {
         failWorker(new Error(data.bootError));

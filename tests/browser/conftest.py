@@ -45,12 +45,13 @@ def browser():
 class PageRecord:
     def __init__(self):
         self.console_errors: list[str] = []
-        self.requests: list[str] = []
+        self.requests: list[str] = []  # what the pages and their workers asked for
+        self.service_worker_requests: list[str] = []  # the service worker's own (its Cache)
         self.expect_errors = False
 
     def foreign_requests(self) -> list[str]:
         return [
-            url for url in self.requests
+            url for url in self.requests + self.service_worker_requests
             if urlparse(url).scheme in ("http", "https", "ws", "wss")
             and urlparse(url).hostname != "127.0.0.1"
         ]
@@ -71,7 +72,8 @@ def page(browser, record, request):
     tab = context.new_page()
     tab.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
     tab.on("pageerror", lambda e: record.console_errors.append(f"uncaught: {e}"))
-    context.on("request", lambda r: record.requests.append(r.url))
+    context.on("request", lambda r: (record.requests if r.service_worker is None
+                                     else record.service_worker_requests).append(r.url))
     yield tab
     context.close()
     assert record.foreign_requests() == [], "requests left 127.0.0.1"

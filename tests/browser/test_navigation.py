@@ -64,7 +64,7 @@ def test_leaving_a_page_stops_its_run(page, server):
     page.locator('a.md-footer__link--next').click()  # the page's own "Next" link
     page.wait_for_url("**/real-landscapes/")
     # the run's stream is cancelled: nothing is left pending in the worker
-    page.wait_for_function("window.gde.worker().pending === 0", timeout=5_000)
+    page.wait_for_function("() => window.gde.worker().pending === 0", timeout=5_000)
     wait_ready(page, RACE, timeout=20_000)
 
 
@@ -85,8 +85,8 @@ def test_a_demo_settings_live_in_the_address_and_a_link_restores_them(page, serv
     demo = page.locator(LANDSCAPE)
     demo.locator('input[name="lr"]').fill("0.7")
     demo.locator('select[name="activation"]').select_option("relu")
-    page.wait_for_function("location.hash.includes('landscape.activation=relu')", timeout=5_000)
-    page.wait_for_function("location.hash.includes('landscape.lr=0.7')", timeout=5_000)
+    page.wait_for_function("() => location.hash.includes('landscape.activation=relu')", timeout=5_000)
+    page.wait_for_function("() => location.hash.includes('landscape.lr=0.7')", timeout=5_000)
     link = page.url
 
     other = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -120,7 +120,7 @@ def test_bad_values_in_a_link_are_ignored_with_a_message(page, server):
     assert demo.locator('select[name="activation"]').input_value() == "tanh"
     # and the demo still works
     demo.get_by_role("button", name="Gradient step").click()
-    page.wait_for_function("document.querySelector('[data-role=\"steps\"]').textContent === '1'")
+    page.wait_for_function("() => document.querySelector('[data-role=\"steps\"]').textContent === '1'")
     assert "landscape.lr=abc" not in unquote(page.url)
 
 
@@ -133,13 +133,13 @@ def test_the_landscape_point_moves_with_the_keyboard(page, server):
     canvas = demo.locator("canvas.gde-landscape")
     canvas.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"Number(document.querySelector('{LANDSCAPE} input[name=a]').value) > {a_before + 0.05}")
+    page.wait_for_function(f"() => Number(document.querySelector('{LANDSCAPE} input[name=a]').value) > {a_before + 0.05}")
     page.keyboard.press("Shift+ArrowDown")
-    page.wait_for_function(f"Number(document.querySelector('{LANDSCAPE} input[name=b]').value) < {b_before - 0.4}")
+    page.wait_for_function(f"() => Number(document.querySelector('{LANDSCAPE} input[name=b]').value) < {b_before - 0.4}")
     assert float(demo.locator('input[name="a"]').input_value()) == pytest.approx(a_before + 0.1, abs=1e-9)
     assert float(demo.locator('input[name="b"]').input_value()) == pytest.approx(b_before - 0.5, abs=1e-9)
     # the reader hears where the point is once the keys stop
-    page.wait_for_function(f"document.querySelector('{LANDSCAPE} [data-role=announce]').textContent.includes('loss')")
+    page.wait_for_function(f"() => document.querySelector('{LANDSCAPE} [data-role=announce]').textContent.includes('loss')")
 
 
 def test_search_finds_a_chapter_and_opens_it_in_place(page, server):
