@@ -260,10 +260,19 @@ def on_post_page(output: str, page, config, **kwargs):
         raise PluginError(f"{page.file.src_uri}: {error}") from error
 
 
-def _copy_tree(source: Path, dest: Path) -> None:
+def on_post_template(output_content: str, template_name: str, config, **kwargs):
+    """The 404 page is a theme template, not a page: it gets the same policy."""
+    from build_scripts import csp
+
+    if template_name == "404.html":
+        return csp.apply(output_content, _settings(config).get("pyodide_url"))
+    return output_content
+
+
+def _copy_tree(source: Path, dest: Path, skip=None) -> None:
     """Copy files whose size or age differ (the runtime is ~15 MB; most rebuilds copy nothing)."""
     for path in source.rglob("*"):
-        if path.is_dir():
+        if path.is_dir() or (skip and skip(path)):
             continue
         target = dest / path.relative_to(source)
         stat = path.stat()
@@ -276,7 +285,9 @@ def _copy_tree(source: Path, dest: Path) -> None:
 def on_post_build(config, **kwargs):
     site = Path(config["site_dir"])
     for folder in ("pyodide", "vega", "katex"):
-        _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder)
+        # KaTeX's script runs at build time only (maths.py): the site ships its CSS and fonts
+        _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder,
+                   skip=(lambda p: p.suffix == ".js") if folder == "katex" else None)
     for path, data in (_build["wheel"], _build["lock"]):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_bytes(data)

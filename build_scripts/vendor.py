@@ -77,7 +77,6 @@ NPM_PACKAGES = [
         {
             "dist/katex.min.js": "katex/katex.min.js",
             "dist/katex.min.css": "katex/katex.min.css",
-            "dist/contrib/auto-render.min.js": "katex/contrib/auto-render.min.js",
             "dist/fonts/": "katex/fonts/",  # a folder: every file under it
         },
     ),

@@ -227,3 +227,11 @@ def test_unknown_directive_fails_strict_build_naming_page_and_line(tmp_path, lin
     done = _strict_build_with_page(tmp_path, line)
     assert done.returncode != 0
     assert "broken.md:5" in done.stderr and message in done.stderr
+
+
+def test_every_page_and_the_404_page_carry_the_policy_and_no_katex_script(built):
+    site, _ = built
+    for page in [*site.rglob("index.html"), site / "404.html"]:
+        assert 'http-equiv="Content-Security-Policy"' in page.read_text(), page
+    assert not list((site / "assets/vendor/katex").rglob("*.js"))  # maths is typeset at build time
+    assert list((site / "assets/vendor/katex/fonts").glob("*.woff2"))
