@@ -28,10 +28,22 @@ class ArgumentTypeError(TypeError):
         self.arg = arg
 
 
+SHOWN_LENGTH = 24  # a message quotes at most this much of what was typed
+
+
+def _shown(value) -> str:
+    """What the reader gave, short enough for a message: a long text is cut, a huge whole number
+    written with its exponent."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and abs(value) >= 10**9:
+        return f"{float(value):.6g}"
+    text = repr(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 1] + "…"
+
+
 def real_number(name: str, value) -> float:
     """`value` as a finite float, or a ValueError/TypeError naming `name`."""
     if isinstance(value, bool) or value is None:
-        raise ArgumentTypeError(name, f"{name} must be a number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a number, got {_shown(value)}")
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -39,11 +51,11 @@ def real_number(name: str, value) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise ArgumentValueError(name, f"{name} must be a number, got {value!r}") from None
+            raise ArgumentValueError(name, f"{name} must be a number, got {_shown(value)}") from None
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ArgumentTypeError(name, f"{name} must be a number, got {value!r}") from None
+        raise ArgumentTypeError(name, f"{name} must be a number, got {_shown(value)}") from None
     if not math.isfinite(number):
         raise ArgumentValueError(name, f"{name} must be a finite number, got {number!r}")
     return number
@@ -80,18 +92,18 @@ def positive(name: str, value, high: float = math.inf) -> float:
 def integer_in_range(name: str, value, low: int, high: int) -> int:
     """An int in [low, high], else a ValueError that states the range."""
     if isinstance(value, bool):
-        raise ArgumentTypeError(name, f"{name} must be a whole number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a whole number, got {_shown(value)}")
     if isinstance(value, str):
         value = real_number(name, value)
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value) or value != int(value):
-            raise ArgumentValueError(name, f"{name} must be a whole number, got {value!r}")
+            raise ArgumentValueError(name, f"{name} must be a whole number, got {_shown(value)}")
         value = int(value)
     if not isinstance(value, (int, np.integer)):
-        raise ArgumentTypeError(name, f"{name} must be a whole number, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be a whole number, got {_shown(value)}")
     value = int(value)
     if not low <= value <= high:
-        raise ArgumentValueError(name, f"{name} must be a whole number in [{low}, {high}], got {value}")
+        raise ArgumentValueError(name, f"{name} must be a whole number in [{low}, {high}], got {_shown(value)}")
     return value
 
 
@@ -99,7 +111,7 @@ def choice(name: str, value, allowed: Iterable[str]) -> str:
     """One of `allowed`, else a ValueError that lists them."""
     allowed = list(allowed)
     if value not in allowed:
-        raise ArgumentValueError(name, f"unknown {name} {value!r}; allowed: {', '.join(map(str, allowed))}")
+        raise ArgumentValueError(name, f"unknown {name} {_shown(value)}; allowed: {', '.join(map(str, allowed))}")
     return value
 
 
@@ -158,7 +170,7 @@ def generator(value, name: str = "rng", *, legacy: bool = False, optional: bool 
         raise ArgumentTypeError(
             name,
             f"{name} must be a numpy.random.Generator (numpy.random.default_rng(seed)){also}, "
-            f"got {value!r}",
+            f"got {_shown(value)}",
         )
     return value
 
@@ -166,7 +178,7 @@ def generator(value, name: str = "rng", *, legacy: bool = False, optional: bool 
 def flag(name: str, value) -> bool:
     """True or False (numpy's bool included), else a TypeError naming `name`."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ArgumentTypeError(name, f"{name} must be True or False, got {value!r}")
+        raise ArgumentTypeError(name, f"{name} must be True or False, got {_shown(value)}")
     return bool(value)
 
 

@@ -82,7 +82,7 @@ def run(task: str = "sine", steps="", lr_scale="1", seed="0") -> Iterator[dict]:
         spent[label] = record["forward_passes"] + record["backward_passes"]
         if not math.isfinite(record["loss"]):
             diverged[label] = {"method": label, "step": record["step"],
-                               "loss": "NaN" if math.isnan(record["loss"]) else "infinity"}
+                               "loss": "not a number" if math.isnan(record["loss"]) else "infinity"}
             del racing[label]
             yield {"diverged": diverged[label], "message": _diverged_message(diverged[label])}
             continue

@@ -57,3 +57,15 @@ def test_flags_and_inverse_temperatures():
     assert validate.beta("inf") == math.inf and validate.beta(2) == 2.0
     with pytest.raises(ValueError, match=r"beta must be in \[0, inf\)"):
         validate.beta(-1)
+
+
+def test_messages_quote_a_long_or_huge_value_briefly():
+    with pytest.raises(ValueError) as long_text:
+        validate.real_number("learning rate", "x" * 2000)
+    assert len(str(long_text.value)) < 80 and "xxx" in str(long_text.value)
+    with pytest.raises(ValueError) as huge:
+        validate.integer_in_range("seed", "1e308", 0, validate.MAX_SEED)
+    assert "1e+308" in str(huge.value) and len(str(huge.value)) < 80
+    with pytest.raises(ValueError) as unknown:
+        validate.choice("task", "y" * 500, ["sine"])
+    assert len(str(unknown.value)) < 80
