@@ -178,9 +178,14 @@ def optimizer_race_description(data: dict) -> str:
 
 @register("optimizer_race", data=optimizer_race_data, description=optimizer_race_description)
 def optimizer_race(data: dict) -> alt.HConcatChart:
-    """Loss per step and per compute. Every method keeps its colour whatever the task, and a
-    diverging loss is drawn up to a ceiling (1000 times the worst starting loss), where the
-    line leaves the chart, so it does not squash the other curves; tooltips give the true loss.
+    """Loss per step and per compute. Every method keeps its colour whatever the task (the legend
+    lists the methods that ran, in `RACE_METHODS`' order, and the last one, OpenAI-ES, is the one a
+    surface race leaves out). A diverging loss is drawn up to a ceiling (1000 times the worst
+    starting loss) so it does not squash the other curves, and a cross marks where a run
+    diverged; tooltips give the true loss. Steps are on a log axis: evolution's generations cost
+    more compute each, so its runs have far fewer steps than gradient descent's. The loss axis
+    is titled from the `task` table (what the loss measures on that task), so a demo that races
+    another task relabels it by replacing one row.
     """
     import altair as alt  # imported only when a chart is rendered, not on a cached build
 
@@ -194,27 +199,56 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     legend = alt.Legend(orient="bottom", columns=3, symbolStrokeWidth=2.5, labelLimit=320,
                         symbolType="stroke")
     methods = list(real_landscapes.RACE_METHODS)
-    color = alt.Color("method:N", title="optimizer", legend=legend,
-                      scale=alt.Scale(domain=methods,  # skip sky blue, too close to blue
-                                      range=[_style.OKABE_ITO[i] for i in (0, 1, 2, 3, 5)]))
-    dash = alt.StrokeDash("method:N", title="optimizer", legend=legend,
-                          scale=alt.Scale(domain=methods,
-                                          range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
-    y = alt.Y("shown:Q", title="training loss (mean squared error, log scale)",
-              scale=alt.Scale(type="log"))
+    palette = [_style.OKABE_ITO[i] for i in (0, 1, 2, 3, 5)]  # skip sky blue, too close to blue
+    # the domain is the methods present, sorted as RACE_METHODS: colours stay put when the last
+    # one is missing
+    color = alt.Color("method:N", title="optimizer", legend=legend, sort=methods,
+                      scale=alt.Scale(range=palette))
+    # (one legend, the colours': Vega-Lite does not merge it with the dashes' across layers)
+    dash = alt.StrokeDash("method:N", title="optimizer", legend=None, sort=methods,
+                          scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
+    y = alt.Y("shown:Q", title=None, scale=alt.Scale(type="log"),
+              axis=alt.Axis(format="~g", tickCount=6, labelOverlap="greedy"))
     tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
             alt.Tooltip("compute:Q", format=",", title="forward + backward passes"),
             alt.Tooltip("loss:Q", format=".4g")]
-    by_step = base.mark_line(strokeWidth=2).encode(
-        x=alt.X("step:Q", title="steps (updates; generations for evolution)"),
-        y=y, color=color, strokeDash=dash, tooltip=tips,
-    ).properties(width=330, height=260, title="Loss per step")
-    by_compute = base.mark_line(strokeWidth=2).encode(
-        x=alt.X("compute:Q", title="compute (forward + backward passes, one per example)",
-                axis=alt.Axis(format="~s")),
-        y=y, color=color, strokeDash=dash, tooltip=tips,
-    ).properties(width=330, height=260, title="Loss per unit of compute (same budget)")
-    return alt.hconcat(by_step, by_compute)
+    width, height = 330, 260
+    # the loss axis's title, from the task table, where an axis title would be
+    y_title = alt.Chart(alt.NamedData("task")).mark_text(
+        angle=270, fontSize=13, align="center", baseline="bottom", clip=False,
+    ).encode(
+        text=alt.Text("loss_label:N"),
+        x=alt.value(-46), y=alt.value(height / 2),
+    ).transform_calculate(loss_label="datum.loss_label + ' (log scale)'")
+    marks = alt.Chart(alt.NamedData("diverged")).mark_point(
+        shape="cross", size=120, filled=True, opacity=1)
+
+    def panel(x, title, marker_x):
+        lines = base.mark_line(strokeWidth=2).encode(
+            x=x, y=y, color=color, strokeDash=dash, tooltip=tips)
+        crosses = marks.encode(
+            x=marker_x, y=alt.Y("loss:Q", scale=alt.Scale(type="log")),
+            color=color, strokeDash=dash,  # the same channels as the lines: one legend
+            tooltip=[alt.Tooltip("method:N", title="diverged here"), alt.Tooltip("step:Q"),
+                     alt.Tooltip("loss:Q", format=".4g", title="last finite loss")])
+        return alt.layer(lines, crosses, y_title).properties(width=width, height=height, title=title)
+
+    steps = alt.Scale(type="symlog")  # like a log axis, with room for step 0
+    by_step = panel(
+        alt.X("step:Q", title="steps (log scale; generations for evolution)", scale=steps,
+              axis=alt.Axis(format="d", labelFlush=True, labelExpr=(
+                  "indexof([0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],"
+                  " datum.value) >= 0 ? datum.label : ''"))),
+        "Loss per step",
+        alt.X("step:Q", scale=steps),
+    )
+    by_compute = panel(
+        alt.X("compute:Q", title="compute (forward + backward passes, one per example)",
+              axis=alt.Axis(format="~s")),
+        "Loss per unit of compute (same budget)",
+        alt.X("compute:Q"),
+    )
+    return alt.hconcat(by_step, by_compute).resolve_scale(color="shared", strokeDash="shared")
 
 
 def connectivity_barrier_data(hidden: str = "8") -> dict:

@@ -198,6 +198,14 @@ def race_budget(task: str, steps: int) -> int:
     return 2 * steps * examples
 
 
+def race_loss_label(task: str) -> str:
+    """What the race's loss axis measures on `task`."""
+    validate.choice("task", task, RACE_TASKS)
+    if task in SURFACE_SETTINGS:
+        return f"height of the {task.capitalize()} surface f(x, y)"
+    return "training loss (mean squared error)"
+
+
 def race_record(method: str, record: dict) -> dict:
     """One row of the `runs` table from a `train`/`search` record."""
     return {"method": method, "step": record["step"], "loss": _r(record["loss"]),
@@ -209,12 +217,21 @@ def optimizer_race(task: str = "sine", steps: int | None = None, seed: int = 0,
                    lr_scale: float = 1.0) -> dict:
     """Loss against steps and against compute for gradient methods and evolution, same budget.
 
-    Table `runs` {method, step, loss, compute, forward_passes}; see `race_runs`. A method that
-    diverges keeps its finite records and stops.
+    Tables: `runs` {method, step, loss, compute, forward_passes} (see `race_runs`); `diverged`,
+    the last finite row of each method whose loss stopped being finite (the run stops there);
+    `task` [{loss_label}], what the loss axis measures.
     """
-    return {"runs": [race_record(label, r) for label, generator in
-                     race_runs(task, steps, seed, lr_scale)
-                     for r in generator if math.isfinite(r["loss"])]}
+    runs, diverged = [], []
+    for label, generator in race_runs(task, steps, seed, lr_scale):
+        last = None
+        for record in generator:
+            if not math.isfinite(record["loss"]):
+                if last is not None:
+                    diverged.append(last)
+                break
+            last = race_record(label, record)
+            runs.append(last)
+    return {"runs": runs, "diverged": diverged, "task": [{"loss_label": race_loss_label(task)}]}
 
 
 def _sine_race(steps: int, seed: int, lr_scale: float) -> list[tuple[str, Iterator[dict]]]:

@@ -19,7 +19,8 @@ import math
 from typing import Iterator
 
 from .. import validate
-from ..chapters.real_landscapes import RACE_TASKS, race_budget, race_record, race_runs, race_steps
+from ..chapters.real_landscapes import (RACE_TASKS, race_budget, race_loss_label, race_record,
+                                       race_runs, race_steps)
 
 # The tasks the page offers, as [value, label] pairs, sent in setup()'s reply.
 TASK_LABELS = {"sine": "sine network", "rosenbrock": "Rosenbrock surface",
@@ -54,20 +55,30 @@ def _default_first(task: str) -> bool:
     return task != "sine"
 
 
+def _fields(task: str) -> dict:
+    """FIELDS, the steps hint giving this task's default."""
+    steps = {**FIELDS["steps"], "hint": f"gradient steps of compute for every method; empty: "
+                                        f"{race_steps(task):,}, the chart's"}
+    return {**FIELDS, "steps": steps}
+
+
 def setup(task: str = "sine", steps="", lr_scale="1", seed="0") -> dict:
-    """The settings as numbers, the methods in the race and the compute each one gets."""
+    """The settings as numbers, the methods in the race, the compute each one gets, and what the
+    loss axis measures on this task."""
     settings = _settings(task, steps, lr_scale, seed)
     return {
         **settings,
+        "loss_label": race_loss_label(settings["task"]),
         "tasks": [[task, TASK_LABELS[task]] for task in sorted(RACE_TASKS, key=_default_first)],
-        "fields": FIELDS,
+        "fields": _fields(settings["task"]),
         "methods": [label for label, _ in race_runs(**settings)],
         "budget": race_budget(settings["task"], settings["steps"]),
     }
 
 
 def run(task: str = "sine", steps="", lr_scale="1", seed="0") -> Iterator[dict]:
-    """Frames `{"row": {...}}` (one `runs` row) or `{"diverged": ...}`, then `{"summary": ...}`."""
+    """Frames `{"row": {...}}` (one `runs` row) or `{"diverged": ..., "marker": row}` (the
+    method's last finite row, a `diverged` row of the chart), then `{"summary": ...}`."""
     settings = _settings(task, steps, lr_scale, seed)
     racing = {label: generator for label, generator in race_runs(**settings)}
     spent = dict.fromkeys(racing, 0)
@@ -84,7 +95,9 @@ def run(task: str = "sine", steps="", lr_scale="1", seed="0") -> Iterator[dict]:
             diverged[label] = {"method": label, "step": record["step"],
                                "loss": "not a number" if math.isnan(record["loss"]) else "infinity"}
             del racing[label]
-            yield {"diverged": diverged[label], "message": _diverged_message(diverged[label])}
+            # `row`: the method's last finite row, where the chart marks the divergence
+            yield {"diverged": diverged[label], "marker": last.get(label),
+                   "message": _diverged_message(diverged[label])}
             continue
         last[label] = race_record(label, record)
         yield {"row": last[label]}

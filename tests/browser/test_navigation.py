@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser
 
 READY_TIMEOUT = 120_000  # ms: the first Pyodide boot on a busy 2-core machine
@@ -75,8 +76,7 @@ def test_anchor_links_and_a_page_opened_directly(page, server):
     anchor = heading.get_attribute("id")
     page.locator(f'.md-content a.headerlink[href$="#{anchor}"]').click()
     page.wait_for_url(f"**/real-landscapes/#{anchor}")
-    page.wait_for_function(
-        "(id) => Math.abs(document.getElementById(id).getBoundingClientRect().top) < 200", arg=anchor)
+    expect(heading).to_be_in_viewport(timeout=10_000)
 
 
 def test_a_demo_settings_live_in_the_address_and_a_link_restores_them(page, server, browser):

@@ -6,6 +6,7 @@ text alternative and its ceiling for diverging curves; live data drawn by the sa
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -94,15 +95,17 @@ def test_race_chart_caps_diverging_curves_and_tooltips_keep_the_true_loss(librar
             for step, loss in enumerate(blowup)]
     rows += [{"method": method, "step": step, "compute": 10 * step, "loss": 0.5 ** step}
              for method in others for step in range(len(blowup))]
-    race = dataclasses.replace(library["optimizer_race"], data=lambda: {"runs": rows})
+    race = dataclasses.replace(library["optimizer_race"], data=lambda: {
+        "runs": rows, "diverged": [rows[-1]], "task": [{"loss_label": "training loss"}]})
     monkeypatch.setitem(charts.CHARTS, "optimizer_race", race)
     spec = charts.to_spec("optimizer_race", {})
     checks.assert_valid_with_named_data_only("optimizer_race", spec)
 
     for view in spec["hconcat"]:  # tooltips read the true loss, the line the capped one
+        line = view["layer"][0]
         tooltip = {"field": "loss", "type": "quantitative", "format": ".4g"}
-        assert tooltip in view["encoding"]["tooltip"]
-        assert view["encoding"]["y"]["field"] == "shown"
+        assert tooltip in line["encoding"]["tooltip"]
+        assert line["encoding"]["y"]["field"] == "shown"
 
     lines = _line_points(vl_convert.vegalite_to_scenegraph(spec, vl_version="6.4"))
     drawn = [points for points in lines if f"optimizer: {diverging};" in points[0][2]]
@@ -132,3 +135,17 @@ def test_the_same_chart_function_draws_live_data(library):
     spec["datasets"] = data_b
     svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4")
     assert "NaN" not in svg and "y0 = 0.001" in svg
+
+
+def test_race_chart_marks_divergence_labels_the_task_and_lists_only_what_ran():
+    spec = charts.to_spec("optimizer_race", {"task": "rosenbrock", "lr_scale": "30"})
+    diverged = {row["method"] for row in spec["datasets"]["diverged"]}
+    ran = {row["method"] for row in spec["datasets"]["runs"]}
+    # at 30 times the learning rates plain gradient descent and momentum blow up; Adam does not
+    assert diverged == {"gradient descent", "momentum 0.9"}
+    assert "OpenAI-ES" not in ran and "Adam" in ran
+    assert spec["datasets"]["task"] == [{"loss_label": "height of the Rosenbrock surface f(x, y)"}]
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    assert '"domain"' not in text  # the legend's entries are the methods in the data
+    sine = charts.to_spec("optimizer_race", {"task": "sine", "steps": "60"})
+    assert sine["datasets"]["task"][0]["loss_label"] == "training loss (mean squared error)"

@@ -110,3 +110,17 @@ def test_every_method_has_a_fixed_chart_colour(task):
     does not repaint the others."""
     methods = call("setup", task=task, steps="5")["result"]["methods"]
     assert set(methods) <= set(real_landscapes.RACE_METHODS)
+
+
+def test_live_divergence_markers_and_axis_label_are_the_charts():
+    settings = {"task": "rosenbrock", "steps": "", "lr_scale": "30"}
+    out, frames = run(**settings)
+    assert out["ok"]
+    markers = [frame["marker"] for frame in frames if frame.get("marker")]
+    static = real_landscapes.optimizer_race("rosenbrock", lr_scale=30.0)
+    assert by_method_and_step(markers) == by_method_and_step(static["diverged"])
+    answer = call("setup", **settings)
+    assert answer["result"]["loss_label"] == static["task"][0]["loss_label"]
+    # the steps hint gives this task's default, as a number
+    default = real_landscapes.race_steps("rosenbrock")
+    assert f"empty: {default:,}" in answer["result"]["fields"]["steps"]["hint"]

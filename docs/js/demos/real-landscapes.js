@@ -51,10 +51,12 @@ export default async function mount(root, api) {
     message("");
     const checked = await api.call("setup", settings());
     if (!checked.ok) return showError(checked.error);
-    const { budget } = checked.result;
+    const { budget, loss_label: lossLabel } = checked.result;
     const warnings = [];
     let rows = 0;
     chart.replace("runs", []);
+    chart.replace("diverged", []);
+    chart.replace("task", [{ loss_label: lossLabel }]); // the loss axis says what it measures
     button.running();
     running = api.stream("run", settings(), {
       chunkFrames: 20,
@@ -67,6 +69,7 @@ export default async function mount(root, api) {
         const spent = Math.max(0, ...fresh.map((r) => r.compute));
         if (fresh.length) progress.value = `${Math.round((100 * spent) / budget)} % of the budget (${budget.toLocaleString()} passes), ${rows} points`;
         for (const f of frames) {
+          if (f.marker) chart.append("diverged", [f.marker]); // a cross where it blew up
           if (f.diverged) {
             warnings.push(f.message);
             message(warnings.join(" "), "warning");
@@ -82,6 +85,12 @@ export default async function mount(root, api) {
   }
 
   $('[data-action="run"]').addEventListener("click", race);
+  // the steps field's hint gives the chosen task's default
+  inputs.task.addEventListener("change", async () => {
+    const answer = await api.call("setup", { task: inputs.task.value });
+    const hint = inputs.steps.closest(".gde-field").querySelector(".gde-field-hint");
+    if (answer.ok && hint) hint.textContent = answer.result.fields.steps.hint;
+  });
   // a failed check at start (e.g. options in the page) shows where the reader can fix it
   if (!checked.ok) showError(checked.error);
 }
