@@ -173,17 +173,22 @@ def _chart_html(name: str, options: dict, prefix: str) -> str:
     alt = html.escape(rendered.description, quote=True)
     spec_url = f"{prefix}assets/charts/{base}.vl.json"
     image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
-    # the chart's box is reserved before Vega draws (css/charts.css), the fallback shown in it
+    dark_url = f"{prefix}assets/charts/{base}.dark.{rendered.fallback_ext}"
+    # The build's picture of the chart (in the light and the dark theme, css/charts.css shows the
+    # one of the palette) fills the chart's box; the live Vega chart replaces it when the reader
+    # points at it or a demo feeds it (js/charts.js), so a page does no chart work at load.
     from build_scripts.chart_size import fallback_size
 
     width, height = fallback_size(rendered.fallback, rendered.fallback_ext)
+    picture = (f'width="{width}" height="{height}" alt="" loading="lazy" decoding="async"')
     return (
-        f'<figure class="gde-chart" data-chart="{name}" data-state="loading" '
+        f'<figure class="gde-chart" data-chart="{name}" data-state="static" '
         f'data-spec="{spec_url}" data-width="{width}" data-height="{height}" '
         f'style="--gde-chart-width: {width}; --gde-chart-height: {height}">\n'
-        f'<div class="gde-chart__view" role="img" aria-label="{alt}"><img '
-        f'class="gde-chart__placeholder" src="{image_url}" alt="" width="{width}" '
-        f'height="{height}" loading="lazy" decoding="async"></div>\n'
+        f'<div class="gde-chart__view" role="img" aria-label="{alt}">'
+        f'<img class="gde-chart__placeholder gde-chart__placeholder--light" src="{image_url}" {picture}>'
+        f'<img class="gde-chart__placeholder gde-chart__placeholder--dark" src="{dark_url}" {picture}>'
+        '</div>\n'
         f'<noscript><img class="gde-chart__fallback" src="{image_url}" alt="{alt}"></noscript>\n'
         "</figure>\n"
     )
@@ -249,11 +254,20 @@ def on_page_content(html_text: str, page, config, files, **kwargs):
     return typeset
 
 
+KATEX_PRELOAD = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")  # most of the text's maths
+
+
 def on_post_page(output: str, page, config, **kwargs):
     """The page's Content-Security-Policy (build_scripts/csp.py): our own origin only, each inline
-    script by its hash, plus the Pyodide CDN's origin when pyodide_url names one."""
+    script by its hash, plus the Pyodide CDN's origin when pyodide_url names one. A page with
+    maths asks for KaTeX's two main fonts at once, beside the stylesheets."""
     from build_scripts import csp
 
+    if 'class="katex"' in output:
+        fonts = "".join(
+            f'<link rel="preload" href="{_prefix(page)}assets/vendor/katex/fonts/{name}" as="font" '
+            'type="font/woff2" crossorigin>' for name in KATEX_PRELOAD)
+        output = output.replace("</head>", fonts + "</head>", 1)
     try:
         return csp.apply(output, _settings(config).get("pyodide_url"))
     except ValueError as error:
@@ -288,6 +302,11 @@ def on_post_build(config, **kwargs):
         # KaTeX's script runs at build time only (maths.py): the site ships its CSS and fonts
         _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder,
                    skip=(lambda p: p.suffix == ".js") if folder == "katex" else None)
+    # KaTeX's fonts swap in when they arrive instead of hiding the text until then
+    katex_css = site / "assets/vendor/katex/katex.min.css"
+    css = katex_css.read_text()
+    if "font-display" not in css:
+        katex_css.write_text(css.replace("@font-face{", "@font-face{font-display:swap;"))
     for path, data in (_build["wheel"], _build["lock"]):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_bytes(data)
@@ -298,6 +317,7 @@ def on_post_build(config, **kwargs):
     for base, rendered in sorted(_build["charts"].items()):
         (chart_dir / f"{base}.vl.json").write_bytes(rendered.spec)
         (chart_dir / f"{base}.{rendered.fallback_ext}").write_bytes(rendered.fallback)
+        (chart_dir / f"{base}.dark.{rendered.fallback_ext}").write_bytes(rendered.fallback_dark)
         fresh += not rendered.from_cache
         state = "cached" if rendered.from_cache else "rendered"
         log.info(f"chart {base}: spec+data {rendered.size / 1000:.1f} kB, "

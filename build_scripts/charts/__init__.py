@@ -164,6 +164,7 @@ class Rendered:
     fallback: bytes  # SVG, or PNG when the SVG would be large
     fallback_ext: str
     from_cache: bool
+    fallback_dark: bytes = b""  # the same picture in Vega's dark theme (Material's slate palette)
 
     @property
     def size(self) -> int:
@@ -182,16 +183,20 @@ def render(name: str, options: dict[str, str], cache_dir: Path) -> Rendered:
     spec_path = cache_dir / f"{name}-{key}.vl.json"
     for ext in ("svg", "png"):
         fallback_path = cache_dir / f"{name}-{key}.{ext}"
-        if spec_path.exists() and fallback_path.exists():
-            return Rendered(name, key, spec_path.read_bytes(), fallback_path.read_bytes(), ext, True)
+        dark_path = cache_dir / f"{name}-{key}.dark.{ext}"
+        if spec_path.exists() and fallback_path.exists() and dark_path.exists():
+            return Rendered(name, key, spec_path.read_bytes(), fallback_path.read_bytes(), ext, True,
+                            dark_path.read_bytes())
 
     spec = to_spec(name, options)
     spec_bytes = json.dumps(spec, separators=(",", ":"), allow_nan=False).encode()
     fallback, ext = fallback_image(spec)
+    dark, _ = fallback_image(spec, theme="dark", ext=ext)
     cache_dir.mkdir(parents=True, exist_ok=True)
     spec_path.write_bytes(spec_bytes)
     (cache_dir / f"{name}-{key}.{ext}").write_bytes(fallback)
-    return Rendered(name, key, spec_bytes, fallback, ext, False)
+    (cache_dir / f"{name}-{key}.dark.{ext}").write_bytes(dark)
+    return Rendered(name, key, spec_bytes, fallback, ext, False, dark)
 
 
 def to_spec(name: str, options: dict[str, str]) -> dict:
@@ -209,11 +214,14 @@ def to_spec(name: str, options: dict[str, str]) -> dict:
     return spec
 
 
-def fallback_image(spec: dict) -> tuple[bytes, str]:
-    """An SVG of the chart, or a PNG when the SVG would be heavier than the spec limit allows."""
+def fallback_image(spec: dict, theme: str | None = None, ext: str | None = None) -> tuple[bytes, str]:
+    """An SVG of the chart, or a PNG when the SVG would be heavier than the spec limit allows
+    (or the type `ext` asks for); in Vega's `theme` ("dark"), on a transparent background."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4").encode()
-    if len(svg) <= MAX_BYTES:
-        return svg, "svg"
-    return vl_convert.vegalite_to_png(spec, vl_version="6.4", scale=1.5), "png"
+    options = {"vl_version": "6.4", "theme": theme, "config": {"background": None}}
+    if ext in (None, "svg"):
+        svg = vl_convert.vegalite_to_svg(spec, **options).encode()
+        if len(svg) <= MAX_BYTES or ext == "svg":
+            return svg, "svg"
+    return vl_convert.vegalite_to_png(spec, scale=1.5, **options), "png"

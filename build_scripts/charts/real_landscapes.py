@@ -173,6 +173,8 @@ def optimizer_race_description(data: dict) -> str:
         "same budget for every method. Final loss, lowest first: "
         + "; ".join(f"{row['method']} {row['loss']:.3g} after {row['compute']:,} passes"
                     for row in ranked) + "."
+        + "".join(f" {row['method']} diverged after step {row['step']} (a cross marks it)."
+                  for row in data.get("diverged", []))
     )
 
 
@@ -215,13 +217,14 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     width, height = 330, 260
     # the loss axis's title, from the task table, where an axis title would be
     y_title = alt.Chart(alt.NamedData("task")).mark_text(
-        angle=270, fontSize=13, align="center", baseline="bottom", clip=False,
+        angle=270, fontSize=13, align="center", baseline="bottom", clip=False, aria=False,
     ).encode(
         text=alt.Text("loss_label:N"),
         x=alt.value(-46), y=alt.value(height / 2),
     ).transform_calculate(loss_label="datum.loss_label + ' (log scale)'")
+    # (hidden from screen readers, as the title is: the description says where runs diverged)
     marks = alt.Chart(alt.NamedData("diverged")).mark_point(
-        shape="cross", size=120, filled=True, opacity=1)
+        shape="cross", size=120, filled=True, opacity=1, aria=False)
 
     def panel(x, title, marker_x):
         lines = base.mark_line(strokeWidth=2).encode(

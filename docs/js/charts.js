@@ -1,13 +1,16 @@
-// Charts the build rendered (Vega-Lite specs with their data), drawn with vega-embed when they
-// come near the viewport, redrawn in the other theme when the reader toggles Material's palette.
-// Every element with data-chart="NAME" and data-spec="URL"; data-state="ready" once drawn.
+// Charts the build rendered: each figure shows the build's picture of the chart at once (in the
+// palette's theme, css/charts.css), and becomes the live Vega chart (tooltips) when the reader
+// points at it, touches it or focuses into it, or when a demo feeds it rows. So a page does no
+// chart work at load: drawing a chart takes a phone's main thread for up to a second (the
+// landscape heatmap's 10,000 cells), and the picture is the same chart, drawn by the same spec.
+// Every element with data-chart="NAME" and data-spec="URL"; data-state is "static" while it is
+// the picture, "ready" once live, "error" if Vega failed (the picture stays).
 //
-// The build reserves each chart's box and shows its static fallback picture in it
-// (css/charts.css), so the page never moves when a chart is drawn. Drawing is queued: one chart
-// at a time, the main thread given back between two (several charts scrolled into view together
-// make several short tasks, not one long one), and never two draws of the same figure at once
-// (a theme toggle during a first draw waits for it, then redraws). A new drawing is made off the
-// page and put in place of the old one in one step, and the old view is finalized then.
+// The box is reserved by the build, so the page never moves when a chart goes live. Drawing is
+// queued: one chart at a time, the main thread given back between two, and never two draws of
+// the same figure at once (a theme toggle during a first draw waits for it, then redraws). A
+// new drawing is made off the page and put in place of the old one in one step, and the old
+// view is finalized then.
 //
 // Vega compiles its expressions with the Function constructor, which the site's
 // Content-Security-Policy forbids (no 'unsafe-eval'): `ast: true` has Vega parse them to syntax
@@ -183,22 +186,21 @@ export function liveChart(figure) {
   };
 }
 
-// Draw the charts inside `scope` as they come near the viewport; stop watching on `signal`.
+// Make the charts inside `scope` live when the reader reaches for them; stop on `signal`.
 export function mountCharts(scope, signal) {
-  const figures = [...scope.querySelectorAll("[data-chart]")];
-  if (!figures.length) return;
-  const observer = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        observer.unobserve(entry.target);
-        if (!chartState(entry.target).wanted) requestDraw(entry.target);
-      }
-    },
-    { rootMargin: "600px 0px" },
-  );
-  figures.forEach((figure) => observer.observe(figure));
-  signal.addEventListener("abort", () => observer.disconnect(), { once: true });
+  for (const figure of scope.querySelectorAll("[data-chart]")) {
+    const live = () => {
+      if (!chartState(figure).wanted) requestDraw(figure, { first: true });
+    };
+    for (const type of ["pointerenter", "touchstart", "focusin"]) {
+      figure.addEventListener(type, live, { once: true, passive: true, signal });
+    }
+  }
+}
+
+// For tests and for a reader's "show every chart live": draw every chart of the page.
+export function liveAll() {
+  document.querySelectorAll("[data-chart]").forEach((figure) => requestDraw(figure));
 }
 
 // One observer for the whole visit: redraw, in the new theme, the charts on the page that were

@@ -41,6 +41,8 @@ def settle(page, selectors=("[data-demo]", "[data-chart]")):
         for index in range(page.locator(selector).count()):
             item = page.locator(selector).nth(index)
             item.scroll_into_view_if_needed()
+            if selector == "[data-chart]":
+                item.locator(".gde-chart__view").hover()  # a chart goes live when pointed at
             expect(item).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     assert page.locator('[data-demo]:not([data-state="ready"])').count() == 0
     page.evaluate("window.scrollTo(0, 0)")

@@ -1,11 +1,11 @@
-"""Charts in headless Chromium: drawn only when they come near, without moving the page, and
-never twice at once.
+"""Charts in headless Chromium: the build's picture at once, live only when the reader reaches
+for one, without moving the page, and never drawn twice at once.
 
-"Real landscapes" has nine charts, most far below the first screen. The build reserves each
-chart's box (its size read from the fallback it rendered) and shows the fallback in it, so
-scrolling through the page while the charts are drawn moves nothing (CLS, from the browser's own
-layout-shift entries). A theme toggle while a chart is first drawn redraws it once the first
-drawing is done: one Vega view per figure, not two.
+A page loads no chart code: each chart is the build's picture (in the palette's theme) in a box
+of the chart's size, and becomes the live Vega chart when pointed at, touched or focused, or fed
+by a demo. Going live moves nothing (CLS, from the browser's own layout-shift entries). A theme
+toggle while a chart is first drawn redraws it once the first drawing is done: one Vega view per
+figure, not two.
 """
 
 from __future__ import annotations
@@ -45,33 +45,43 @@ def charts_module(page, expression: str):
         }}""")
 
 
-def test_charts_far_below_wait_until_they_come_near(page, server):
-    # the page's own requests (the service worker's precache, which fetches every spec, is not
-    # the page drawing them)
+def test_charts_are_pictures_until_the_reader_reaches_for_one(page, server):
     requested = []
     page.context.on("request", lambda r: r.service_worker is None and requested.append(r.url))
-    page.goto(server.url + PAGE)
-    page.locator('[data-chart="optimizer_race"][data-state="ready"]').wait_for(timeout=60_000)
-    page.wait_for_timeout(1_000)  # time for anything the page would wrongly draw at load
-    far = page.evaluate(f"document.querySelector('{LAST}').getBoundingClientRect().top - innerHeight")
-    assert far > 2_000, f"the last chart is only {far:.0f} px below the screen: the test needs a far one"
-    figure = page.locator(LAST)
-    assert figure.get_attribute("data-state") == "loading"
-    assert figure.locator("svg").count() == 0
+    page.goto(server.url + "landscape/")
+    page.wait_for_timeout(1_500)  # time for anything the page would wrongly draw at load
+    figure = page.locator('[data-chart="toy_landscape"]')
+    assert figure.get_attribute("data-state") == "static"
+    assert page.locator('script[src*="vega"]').count() == 0, "Vega was loaded at page load"
     spec = figure.get_attribute("data-spec").rsplit("/", 1)[-1]
     assert not [url for url in requested if url.endswith(spec)], "its spec was fetched at load"
-    # the box is reserved at the size the build wrote, before anything is drawn
+    # the build's picture fills a box of the chart's size
+    figure.scroll_into_view_if_needed()
+    picture = figure.locator(".gde-chart__placeholder--light")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     box = figure.locator(".gde-chart__view").bounding_box()
     assert box["height"] > 100
     assert abs(box["width"] / box["height"] - int(figure.get_attribute("data-width"))
                / int(figure.get_attribute("data-height"))) < 0.01
+    assert not figure.locator(".gde-chart__placeholder--dark").is_visible()
 
-    page.evaluate(f"window.scrollTo(0, document.querySelector('{LAST}').offsetTop - innerHeight - 300)")
-    page.locator(f'{LAST}[data-state="ready"]').wait_for(timeout=60_000)
+    figure.hover()  # the reader points at it: it goes live, in its box
+    page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=60_000)
     assert [url for url in requested if url.endswith(spec)]
     assert figure.locator("svg .role-mark > *").count() > 0
     drawn = figure.locator(".gde-chart__view svg").bounding_box()
     assert abs(drawn["height"] - box["height"]) <= 4, (drawn, box)  # drawn where it was reserved
+
+
+def test_the_dark_palette_shows_the_dark_picture(page, server):
+    page.emulate_media(color_scheme="dark")
+    page.goto(server.url + "landscape/")
+    figure = page.locator('[data-chart="toy_landscape"]')
+    figure.scroll_into_view_if_needed()
+    dark = figure.locator(".gde-chart__placeholder--dark")
+    assert dark.is_visible() and not figure.locator(".gde-chart__placeholder--light").is_visible()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=dark.element_handle())
+    assert dark.get_attribute("src").endswith((".dark.svg", ".dark.png"))
 
 
 def test_scrolling_through_the_page_while_charts_draw_moves_nothing(page, server, artifacts):
@@ -87,22 +97,16 @@ def test_scrolling_through_the_page_while_charts_draw_moves_nothing(page, server
     page.evaluate(CLS_OBSERVER.replace("buffered: true", "buffered: false"))
     figures = page.locator("[data-chart]")
     waiting = page.evaluate("[...document.querySelectorAll('[data-chart]')].filter((f) => f.dataset.state !== 'ready').length")
-    assert waiting >= 6, "the test needs charts still to draw"
-    # A reader jumping (a link, the table of contents) to charts not drawn yet, the farthest
-    # first, so each is drawn while on screen with the text under it in view: without the
-    # reserved boxes this moves the text (CLS 0.2 measured), with them nothing moves. (Scrolling
-    # down line by line moves nothing either way: a chart is drawn 600 px before it comes in view.)
-    for _ in range(figures.count()):
-        jumped = page.evaluate("""() => {
-            const figure = [...document.querySelectorAll("[data-chart]")]
-                .filter((f) => f.dataset.state !== "ready" && !f.gdeVisited).pop();
-            if (!figure) return false;
-            figure.gdeVisited = true;
-            figure.scrollIntoView({block: "start"});
-            return true;
-        }""")
-        if not jumped:
-            break
+    assert waiting >= 6, "the test needs charts still to go live"
+    # A reader jumping (a link, the table of contents) to charts still pictures, the farthest
+    # first, and pointing at each, so each goes live while on screen with the text under it in
+    # view: without the reserved boxes this moves the text (CLS 0.2 measured), with them nothing.
+    for index in reversed(range(figures.count())):
+        figure = figures.nth(index)
+        if figure.get_attribute("data-state") == "ready":
+            continue
+        figure.evaluate("(f) => f.scrollIntoView({block: 'start'})")
+        figure.locator(".gde-chart__view").hover()
         page.wait_for_timeout(150)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-chart]')].every((f) => f.dataset.state === 'ready')",
@@ -146,9 +150,10 @@ def test_a_theme_toggle_during_the_first_draw_leaves_one_view(page, server):
     """)
     page.goto(server.url + "landscape/")
     figure = page.locator('[data-chart="toy_landscape"]')
+    figure.hover()  # the reader points at it: its first draw starts
     page.wait_for_function("() => window.__toggles && window.__toggles.length === 2", timeout=30_000)
     toggles = page.evaluate("window.__toggles")
-    assert all(state == "loading" for _, state in toggles), toggles  # both during the first draw
+    assert all(state == "static" for _, state in toggles), toggles  # both during the first draw
     page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=30_000)
     # every queued redraw done: the count settles at one
     page.wait_for_timeout(1_500)

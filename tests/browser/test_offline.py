@@ -117,6 +117,7 @@ def test_a_chapter_opened_once_reads_and_runs_offline(browser, own_site, artifac
             f"""() => document.querySelector('{LANDSCAPE} [data-role="steps"]').textContent === "1"
                       && document.querySelector('{LANDSCAPE}').dataset.state === "ready" """,
             timeout=20_000)
+        page.locator('[data-chart="toy_landscape"] .gde-chart__view').hover()
         page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=30_000)
 
         # another chapter, reached by its link, offline
@@ -132,6 +133,7 @@ def test_a_chapter_opened_once_reads_and_runs_offline(browser, own_site, artifac
         assert race.locator(".gde-message").text_content().startswith("Lowest loss for the compute: ")
         figure = page.locator('[data-chart="hessian_spectrum"]')
         figure.scroll_into_view_if_needed()
+        figure.locator(".gde-chart__view").hover()
         page.locator('[data-chart="hessian_spectrum"][data-state="ready"]').wait_for(timeout=30_000)
         # a fresh load of a page never visited online, offline
         page.goto(server.url + "authoring/")

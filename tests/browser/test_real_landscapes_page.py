@@ -54,6 +54,7 @@ def test_every_chart_draws_with_a_fallback(page, server, artifacts):
     for name in CHARTS:
         figure = page.locator(f'[data-chart="{name}"]')
         figure.scroll_into_view_if_needed()
+        figure.locator(".gde-chart__view").hover()  # the picture goes live when pointed at
         page.locator(f'[data-chart="{name}"][data-state="ready"]').wait_for(timeout=60_000)
         assert figure.locator("svg").count() >= 1, name
         assert figure.locator("svg .role-mark > *").count() > 0, name  # marks drawn from data
