@@ -71,7 +71,8 @@ SNAPSHOT = """(index) => {
     slots,
     message: line ? { text: line.textContent, kind: line.dataset.kind ?? "", elements: line.children.length } : null,
     xss: window.__xss !== undefined,
-    injected: root.querySelectorAll("img, [onerror], [onload], script, iframe").length,
+    // (the chart pictures the build put in a demo are not typed markup)
+    injected: root.querySelectorAll("img:not(.gde-chart__placeholder), [onerror], [onload], script, iframe").length,
     pending: window.gde?.worker?.().pending ?? 0,
     buttons: [...root.querySelectorAll("button")].filter(visible)
       .map((b) => ({ text: b.textContent.trim(), pressed: b.getAttribute("aria-pressed"), disabled: b.disabled })),
