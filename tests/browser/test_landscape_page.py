@@ -118,6 +118,7 @@ def test_text_and_static_chart_come_before_python(page, server, record):
     page.goto(server.url + "landscape/")
     assert page.get_by_role("heading", name="The loss landscape").is_visible()
     chart = page.locator('[data-chart="toy_landscape"]')
+    page.locator('[data-chart="toy_landscape"] .gde-chart__view').hover()  # live when pointed at
     page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=30_000)
     # The chart is drawn while the demo, further down, has not asked for Python at all.
     assert not [url for url in record.requests if "pyodide" in url or url.endswith("/js/worker.js")]
@@ -198,7 +199,7 @@ def test_stop_ends_a_run_early_and_says_so(page, server):
     demo.get_by_role("button", name="Train").click()
     page.locator(f'{DEMO}[data-state="running"]').wait_for(timeout=10_000)
     page.wait_for_function(
-        f"Number(document.querySelector('{DEMO} [data-role=\"steps\"]').textContent) >= 10",
+        f"() => Number(document.querySelector('{DEMO} [data-role=\"steps\"]').textContent) >= 10",
         timeout=30_000)
     demo.get_by_role("button", name="Stop").click()
     page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=10_000)
@@ -291,7 +292,7 @@ def test_bad_learning_rate_is_explained_beside_the_field(page, server, typed):
     assert error.text_content() == ""  # typing clears the message
     demo.get_by_role("button", name="Gradient step").click()
     page.wait_for_function(
-        f"Number(document.querySelector('{DEMO} [data-role=\"loss\"]').textContent) < {before}"
+        f"() => Number(document.querySelector('{DEMO} [data-role=\"loss\"]').textContent) < {before}"
     )
     assert demo.get_attribute("data-state") == "ready"
 
@@ -330,6 +331,7 @@ def test_pyodide_failure_keeps_the_page_and_offers_retry(page, server, record):
     record.expect_errors = True  # the blocked files are reported in the console
     page.context.route("**/pyodide.asm.wasm", lambda route: route.abort())  # the worker's fetch
     page.goto(server.url + "landscape/")
+    page.locator('[data-chart="toy_landscape"] .gde-chart__view').hover()  # live when pointed at
     page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=30_000)
     page.locator(DEMO).scroll_into_view_if_needed()
     page.locator(f'{DEMO}[data-state="error"]').wait_for(timeout=READY_TIMEOUT)
