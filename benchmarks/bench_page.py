@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_page.py [--rounds 5] [--skip-lighthouse] [--stops 20]
 
-The script builds the site itself (into a temporary /tmp/bench-* folder, with site_url set to the
+The script builds the site itself (into a temporary folder, with site_url set to the
 address it serves it at, so Material's instant navigation takes over the site's links) and prints
 one table of ratios and latencies, each beside its goal:
 
