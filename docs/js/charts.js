@@ -198,11 +198,6 @@ export function mountCharts(scope, signal) {
   }
 }
 
-// For tests and for a reader's "show every chart live": draw every chart of the page.
-export function liveAll() {
-  document.querySelectorAll("[data-chart]").forEach((figure) => requestDraw(figure));
-}
-
 // One observer for the whole visit: redraw, in the new theme, the charts on the page that were
 // drawn or asked for (one that is being drawn is drawn again after).
 new MutationObserver(() => {

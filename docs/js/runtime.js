@@ -9,7 +9,7 @@
 // loading | ready | running | error. Charts: see charts.js.
 
 import { call, onProgress, startWorker, stats, stream } from "./python.js";
-import { chartByName, liveAll, liveChart, mountCharts } from "./charts.js";
+import { chartByName, liveChart, mountCharts } from "./charts.js";
 import { linkDemo } from "./link.js";
 
 function setState(root, state, message) {
@@ -147,7 +147,6 @@ else mountPage();
 // worker's bookkeeping (how many workers were started, runs pending).
 window.gde = {
   chart: chartByName,
-  liveCharts: liveAll,
   call: (demo, method, args) => call(demo, method, args),
   worker: stats,
 };
