@@ -14,6 +14,8 @@ N = 3 forward passes, its gradient N forward plus N backward passes (see `train`
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import landscape, nets, train, validate
@@ -75,3 +77,62 @@ def global_minimum(activation: str = "tanh", loss: str = "mse",
             best, best_loss = candidates[k], values[k]
         half /= 10.0
     return float(best[0]), float(best[1]), float(best_loss)
+
+
+def lowest_points(activation: str = "tanh", loss: str = "mse",
+                  bounds: tuple[float, float] = BOUNDS, x=DATA_X, y=DATA_Y, n: int = 201,
+                  zooms: int = 8, candidates: int = 200, separation: float = 0.06,
+                  rtol: float = 1e-9, atol: float = 1e-9) -> list[tuple[float, float, float]]:
+    """Every lowest point of the box: [(a, b, loss)], lowest first.
+
+    The grid's local minima (no higher than their 8 neighbours; the `candidates` lowest of them)
+    are each refined by zooming in as in `global_minimum`, merged when closer than `separation`,
+    and kept when their loss is within atol + rtol·|lowest| of the lowest. A landscape with one
+    best point gives one; sin gives several equally good ones; a flat valley floor or plateau
+    gives many. A point on the box's edge means the loss falls further outside the box.
+    """
+    task = neuron_task(activation, loss, x, y)
+    grid = landscape.loss_grid(task.population_loss, bounds, bounds, n=n)
+    values = grid.loss
+    padded = np.pad(values, 1, constant_values=np.inf)
+    local = np.ones(values.shape, dtype=bool)
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                local &= values <= padded[1 + di:1 + di + values.shape[0],
+                                          1 + dj:1 + dj + values.shape[1]]
+    seeds = np.argwhere(local)
+    seeds = seeds[np.argsort(values[seeds[:, 0], seeds[:, 1]], kind="stable")[:candidates]]
+    best = np.stack([grid.x[seeds[:, 1]], grid.y[seeds[:, 0]]], axis=1)  # (S, 2)
+    best_loss = values[seeds[:, 0], seeds[:, 1]]
+    half = (bounds[1] - bounds[0]) / (n - 1)
+    for _ in range(zooms):  # every seed zooms at once: one population_loss call per zoom
+        offsets = np.linspace(-half, half, 21)
+        oa, ob = (o.ravel() for o in np.meshgrid(offsets, offsets))
+        points = np.clip(np.stack([best[:, None, 0] + oa, best[:, None, 1] + ob], axis=2), *bounds)
+        found = task.population_loss(points.reshape(-1, 2)).reshape(len(best), -1)
+        k = np.argmin(found, axis=1)
+        lower = found[np.arange(len(best)), k] <= best_loss
+        best[lower] = points[np.arange(len(best)), k][lower]
+        best_loss = np.where(lower, found[np.arange(len(best)), k], best_loss)
+        half /= 10.0
+    refined = [(float(a), float(b), float(v)) for (a, b), v in zip(best, best_loss)]
+    refined.sort(key=lambda p: p[2])
+    lowest = refined[0][2]
+    kept: list[tuple[float, float, float]] = []
+    for a, b, value in refined:
+        if value > lowest + atol + rtol * abs(lowest):
+            break
+        if all(math.hypot(a - a2, b - b2) > separation for a2, b2, _ in kept):
+            kept.append((a, b, value))
+    return kept
+
+
+def local_minima(activation: str = "tanh", loss: str = "mse",
+                 bounds: tuple[float, float] = BOUNDS, x=DATA_X, y=DATA_Y,
+                 n: int = 201) -> list[tuple[float, float, float]]:
+    """Every distinct minimum inside the box (not on its edge), whatever its height: the grid's
+    local minima refined as in `lowest_points` (with no height cut), lowest first."""
+    everything = lowest_points(activation, loss, bounds, x, y, n, rtol=math.inf, atol=math.inf)
+    edge = lambda v: v <= bounds[0] + 1e-9 or v >= bounds[1] - 1e-9  # noqa: E731
+    return [p for p in everything if not (edge(p[0]) or edge(p[1]))]

@@ -133,3 +133,198 @@ def test_every_run_ends_with_an_outcome_the_page_knows(settings, outcome):
     known = call("setup", grid=5)["result"]["outcomes"]
     assert frames[-1]["done"] and frames[-1]["outcome"] == outcome and outcome in known
     assert all("outcome" not in f for f in frames[:-1])
+
+
+# ---- race(): both methods in lockstep ------------------------------------------------------------
+
+
+def race(**args):
+    return demo_client.run("landscape", "race", args, max_frames=10_000)
+
+
+def resumed(frame: dict, **args) -> dict:
+    """The arguments that continue a run from one of its frames, as the page sends them."""
+    return {**args, "gradient": frame["gradient"], "local_search": frame["local_search"],
+            "counter": frame["counter"]}
+
+
+def test_race_runs_both_methods_in_lockstep_from_one_start():
+    out, frames = race(a=-1, b=1.5, max_steps="30")
+    assert out["ok"] and len(frames) == 30 and frames[-1]["outcome"] == "step_limit"
+    for k, f in enumerate(frames, start=1):
+        assert f["step"] == k and f["counter"] == k
+        assert f["gradient"]["steps"] == k and f["local_search"]["steps"] == k
+    # each method is the library's own: a gradient step is theta - lr * grad ...
+    task = toy.neuron_task()
+    theta = np.array([-1.0, 1.5])
+    for f in frames[:5]:
+        theta = theta - 0.5 * task.loss_and_grad(theta, None)[1]
+        assert [f["gradient"]["a"], f["gradient"]["b"]] == theta.tolist()
+    # ... and a local-search round keeps its best neighbour, drawn from Generator([seed, counter])
+    first = frames[0]["local_search"]
+    children = np.array([-1.0, 1.5]) + 0.3 * np.random.default_rng([0, 0]).standard_normal((8, 2))
+    assert first["tried"] == children.tolist()
+    losses = task.population_loss(children)
+    if losses.min() < task.population_loss(np.array([[-1.0, 1.5]]))[0]:
+        assert [first["a"], first["b"]] == children[np.argmin(losses)].tolist()
+
+
+def test_race_counts_3_forward_and_3_backward_per_gradient_step_and_3_per_neighbour():
+    out, frames = race(a=2, b=-2, neighbours="5", max_steps="12")
+    for f in frames:
+        g, s = f["gradient"], f["local_search"]
+        assert g["forward_passes"] == g["backward_passes"] == 3 * g["steps"]
+        assert s["forward_passes"] == 5 * 3 * s["steps"] and s["backward_passes"] == 0
+
+
+def test_two_halves_are_one_run():
+    settings = dict(a=-2, b=3, activation="sin", lr="0.3", neighbours="6", step_size="0.4", seed=4)
+    _, whole = race(**settings, max_steps="60")
+    _, first = race(**settings, max_steps="25")
+    _, second = race(**resumed(first[-1], **settings), max_steps="35")
+    strip = lambda f: {k: f[k] for k in ("gradient", "local_search", "counter")}  # noqa: E731
+    joined = first + second
+    assert len(joined) == 60
+    for one, other in zip(whole, joined):
+        for name in ("gradient", "local_search"):
+            for key in ("a", "b", "loss", "steps", "forward_passes", "backward_passes", "stalled"):
+                assert one[name][key] == other[name][key]
+        assert one["counter"] == other["counter"]
+    assert strip(whole[-1])["counter"] == 60
+    # single steps, as the Step button sends them, are the same run too
+    frame = None
+    for k in range(10):
+        args = resumed(frame, **settings) if frame else dict(settings)
+        _, (frame,) = race(**args, max_steps="1")
+        assert frame["gradient"]["a"] == whole[k]["gradient"]["a"]
+        assert frame["local_search"]["b"] == whole[k]["local_search"]["b"]
+
+
+@pytest.mark.parametrize("settings, method, outcome", [
+    (dict(a=-1, b=1.5, activation="relu", lr="50"), "gradient", "left_range"),
+    (dict(a=-1, b=1.5, activation="binary_step"), "gradient", "zero_gradient"),
+    (dict(a=-1, b=1.5, activation="binary_step", step_size="0.3"), "local_search", "stalled"),
+    (dict(a=0.5, b=0.2, activation="sin", lr="0.5"), "gradient", "converged"),
+    (dict(a=3, b=4, activation="sigmoid", step_size="3", seed=1), "local_search", "left_range"),
+])
+def test_each_method_ends_on_its_own_with_its_sentence(settings, method, outcome):
+    _, frames = race(**settings, max_steps="3000")
+    ended = [f for f in frames if f[method]["outcome"]]
+    assert ended and ended[0][method]["outcome"] == outcome
+    assert ended[0][method]["reason"]
+    assert outcome in call("setup", grid=2)["result"]["outcomes"]
+    # once ended, a method stays put while the other goes on
+    here = (ended[0][method]["a"], ended[0][method]["b"], ended[0][method]["steps"])
+    assert all((f[method]["a"], f[method]["b"], f[method]["steps"]) == here for f in ended)
+
+
+def test_the_run_ends_when_both_have_ended():
+    _, frames = race(a=-1, b=1.5, activation="binary_step", step_size="0.3", max_steps="3000")
+    last = frames[-1]
+    assert last["done"] and last["outcome"] == "ended" and len(frames) < 3000
+    assert last["gradient"]["outcome"] and last["local_search"]["outcome"]
+    # and pressing Play again says so at once
+    _, again = race(**resumed(last, a=-1, b=1.5, activation="binary_step"))
+    assert len(again) == 1 and again[0]["outcome"] == "ended" and "Reset" in again[0]["reason"]
+
+
+def test_a_divergence_says_the_learning_rate_is_too_high_and_a_plain_exit_does_not():
+    _, frames = race(a=-1, b=1.5, activation="relu", lr="50", max_steps="5")
+    reason = frames[0]["gradient"]["reason"]
+    assert "left the plotted range" in reason and "too high" in reason
+    _, frames = race(a=-3, b=0.2, activation="sin", lr="3.2", max_steps="20")
+    end = next(f for f in frames if f["gradient"]["outcome"])
+    assert end["gradient"]["outcome"] == "left_range"
+    assert "too high" not in end["gradient"]["reason"]  # the loss fell on its last step
+
+
+def test_a_plateau_far_above_the_lowest_loss_is_named():
+    # sigmoid from a start on its flat outskirts: gradient descent stops on a plateau
+    _, frames = race(a=-4, b=4, activation="sigmoid", lr="0.5", max_steps="5000")
+    g = frames[-1]["gradient"]
+    lowest = call("setup", activation="sigmoid", grid=2)["result"]["minima"]["loss"]
+    if g["outcome"] == "converged":
+        assert g["loss"] > lowest + 1e-3 and "plateau" in g["reason"]
+    else:
+        assert g["outcome"] == "left_range"
+
+
+def test_place_keeps_the_counters_unless_reset():
+    _, frames = race(a=-1, b=1.5, max_steps="7")
+    last = frames[-1]
+    moved = call("place", a=2, b=2, gradient=last["gradient"],
+                 local_search=last["local_search"])["result"]
+    assert moved["gradient"]["steps"] == 7 and moved["gradient"]["forward_passes"] == 21
+    assert moved["local_search"]["forward_passes"] == last["local_search"]["forward_passes"]
+    assert (moved["gradient"]["a"], moved["gradient"]["b"]) == (2.0, 2.0)
+    assert moved["gradient"]["outcome"] is None
+    assert moved["gradient"]["loss"] == call("evaluate", a=2, b=2)["result"]["loss"]
+    fresh = call("place", a=2, b=2)["result"]
+    assert fresh["gradient"]["steps"] == fresh["local_search"]["forward_passes"] == 0
+
+
+@pytest.mark.parametrize("field, typed", [
+    ("lr", "abc"), ("lr", "0"), ("lr", "1e999"), ("neighbours", "2.5"), ("step_size", "-1"),
+    ("step_size", "x" * 2000),
+])
+def test_bad_race_settings_name_their_field(field, typed):
+    out, frames = race(a=0, b=0, **{field: typed})
+    label = call("setup", grid=2)["result"]["fields"][field]["label"]
+    assert not out["ok"] and out["error"]["arg"] == label and frames == []
+    message = out["error"]["message"]
+    assert label in message and len(message) < 120 and "inf" not in message.split()
+
+
+# ---- the data points -----------------------------------------------------------------------------
+
+POINTS = {"x1": "-2", "y1": "0.5", "x2": "0.5", "y2": "-0.25", "x3": "3", "y3": "1.2"}
+
+
+def test_custom_points_change_the_landscape():
+    result = call("setup", activation="tanh", grid=11, points=POINTS)["result"]
+    x, y = [-2.0, 0.5, 3.0], [0.5, -0.25, 1.2]
+    assert result["data"] == {"x": x, "y": y}
+    n = len(result["a"])
+    a, b = result["a"][4], result["b"][7]
+    expected = float(np.mean((np.tanh(a * np.array(x) + b) - np.array(y)) ** 2))
+    assert result["loss"][7 * n + 4] == pytest.approx(expected, rel=1e-14)
+    assert result["loss"] != call("setup", activation="tanh", grid=11)["result"]["loss"]
+    point = call("evaluate", a=0.7, b=-0.1, points=POINTS)["result"]
+    assert point["loss"] == pytest.approx(
+        float(np.mean((np.tanh(0.7 * np.array(x) - 0.1) - np.array(y)) ** 2)), rel=1e-14)
+
+
+@pytest.mark.parametrize("name, typed, words", [
+    ("x2", "abc", "finite number"), ("y3", "nan", "finite number"), ("x1", "9", "between -4 and 4"),
+    ("y1", "-2", "between -1.6 and 1.6"), ("x3", "", "finite number"), ("y2", "1e999", "finite"),
+])
+def test_bad_points_are_named_by_their_field(name, typed, words):
+    out = call("setup", points={**POINTS, name: typed})
+    label = call("setup", grid=2)["result"]["fields"][name]["label"]
+    assert not out["ok"] and out["error"]["arg"] == label
+    assert label in out["error"]["message"] and words in out["error"]["message"]
+
+
+# ---- the lowest points ---------------------------------------------------------------------------
+
+
+def test_minima_for_each_activation():
+    kinds = {act: call("setup", activation=act, grid=2)["result"]["minima"]
+             for act in ("tanh", "sin", "relu", "sigmoid", "gaussian", "binary_step")}
+    assert kinds["tanh"]["kind"] == "one"
+    assert kinds["sin"]["kind"] == "several" and len(kinds["sin"]["points"]) > 1
+    assert kinds["sigmoid"]["kind"] == "outside" and all(kinds["sigmoid"]["edge"])
+    assert "outside the plotted range" in kinds["sigmoid"]["text"]
+    for act in ("relu", "binary_step"):
+        assert kinds[act]["kind"] == "flat" and "flat" in kinds[act]["text"]
+    # the lowest points are no higher than any grid point
+    for act, found in kinds.items():
+        grid = toy.loss_grid(act, "mse", 101)
+        assert found["loss"] <= grid.loss.min() + 1e-15, act
+
+
+def test_singular_and_plural():
+    from explainer_core.demos.landscape import plural
+    assert plural(1, "step") == "1 step" and plural(2, "step") == "2 steps"
+    _, (frame,) = race(a=-1, b=1.5, max_steps="1")
+    assert frame["reason"] == "Paused after 1 step: press Play or Step to go on."
