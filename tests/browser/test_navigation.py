@@ -59,7 +59,7 @@ def test_next_chapter_reuses_the_worker_and_back_restores_the_demo(page, server,
 def test_leaving_a_page_stops_its_run(page, server):
     page.goto(server.url + "landscape/")
     wait_ready(page, LANDSCAPE)
-    page.locator(LANDSCAPE).get_by_role("button", name="Train").click()
+    page.locator(LANDSCAPE).get_by_role("button", name="Play").click()
     page.locator(f'{LANDSCAPE}[data-state="running"]').wait_for(timeout=5_000)
     assert page.evaluate("window.gde.worker().pending") >= 1  # the run (and maybe a redraw call)
     page.locator('a.md-footer__link--next').click()  # the page's own "Next" link
@@ -119,8 +119,8 @@ def test_bad_values_in_a_link_are_ignored_with_a_message(page, server):
     assert demo.locator('input[name="lr"]').input_value() != "abc"
     assert demo.locator('select[name="activation"]').input_value() == "tanh"
     # and the demo still works
-    demo.get_by_role("button", name="Gradient step").click()
-    page.wait_for_function("() => document.querySelector('[data-role=\"steps\"]').textContent === '1'")
+    demo.get_by_role("button", name="Step").click()
+    page.wait_for_function("() => document.querySelector('[data-role=\"gradient-steps\"]').textContent === '1 step'")
     assert "landscape.lr=abc" not in unquote(page.url)
 
 

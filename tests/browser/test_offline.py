@@ -112,9 +112,9 @@ def test_a_chapter_opened_once_reads_and_runs_offline(browser, own_site, artifac
         page.get_by_role("heading", name="The loss landscape").wait_for(timeout=10_000)
         wait_ready(page, LANDSCAPE)
         demo = page.locator(LANDSCAPE)
-        demo.get_by_role("button", name="Gradient step").click()
+        demo.get_by_role("button", name="Step").click()
         page.wait_for_function(
-            f"""() => document.querySelector('{LANDSCAPE} [data-role="steps"]').textContent === "1"
+            f"""() => document.querySelector('{LANDSCAPE} [data-role="gradient-steps"]').textContent === "1 step"
                       && document.querySelector('{LANDSCAPE}').dataset.state === "ready" """,
             timeout=20_000)
         page.locator('[data-chart="toy_landscape"] .gde-chart__view').hover()
