@@ -171,27 +171,50 @@ def _chart_html(name: str, options: dict, prefix: str) -> str:
     base = f"{name}-{rendered.key}"
     _build["charts"].setdefault(base, rendered)  # the first use says whether it was rendered
     alt = html.escape(rendered.description, quote=True)
-    spec_url = f"{prefix}assets/charts/{base}.vl.json"
-    image_url = f"{prefix}assets/charts/{base}.{rendered.fallback_ext}"
-    dark_url = f"{prefix}assets/charts/{base}.dark.{rendered.fallback_ext}"
+    charts_url = f"{prefix}assets/charts/{base}"
+    ext = rendered.fallback_ext
     # The build's picture of the chart (in the light and the dark theme, css/charts.css shows the
     # one of the palette) fills the chart's box; the live Vega chart replaces it when the reader
-    # points at it or a demo feeds it (js/charts.js), so a page does no chart work at load.
+    # points at it or a demo feeds it (js/charts.js), so a page does no chart work at load. A
+    # chart too wide for a phone has a narrow layout too (charts/_narrow.py): the page shows it,
+    # and the live chart draws it, when the figure's column is too narrow for the wide one.
     from build_scripts.chart_size import fallback_size
 
-    width, height = fallback_size(rendered.fallback, rendered.fallback_ext)
-    picture = (f'width="{width}" height="{height}" alt="" loading="lazy" decoding="async"')
+    width, height = fallback_size(rendered.fallback, ext)
+
+    def pictures(layout: str, fallback: bytes, suffix: str) -> str:
+        w, h = fallback_size(fallback, ext)
+        attrs = f'width="{w}" height="{h}" alt="" loading="lazy" decoding="async"'
+        return (f'<span class="gde-chart__layout gde-chart__layout--{layout}">'
+                f'<img class="gde-chart__placeholder gde-chart__placeholder--light" '
+                f'src="{charts_url}{suffix}.{ext}" {attrs}>'
+                f'<img class="gde-chart__placeholder gde-chart__placeholder--dark" '
+                f'src="{charts_url}{suffix}.dark.{ext}" {attrs}></span>')
+
+    views = pictures("wide", rendered.fallback, "")
+    narrow = ""
+    if rendered.narrow_spec:
+        views += pictures("narrow", rendered.narrow_fallback, ".narrow")
+        narrow = f' data-spec-narrow="{charts_url}.narrow.vl.json"'
     return (
-        f'<figure class="gde-chart" data-chart="{name}" data-state="static" '
-        f'data-spec="{spec_url}" data-width="{width}" data-height="{height}" '
+        f'<figure class="gde-chart" data-chart="{name}" data-chart-file="{base}" data-state="static" '
+        f'data-spec="{charts_url}.vl.json"{narrow} data-width="{width}" data-height="{height}" '
         f'style="--gde-chart-width: {width}; --gde-chart-height: {height}">\n'
-        f'<div class="gde-chart__view" role="img" aria-label="{alt}">'
-        f'<img class="gde-chart__placeholder gde-chart__placeholder--light" src="{image_url}" {picture}>'
-        f'<img class="gde-chart__placeholder gde-chart__placeholder--dark" src="{dark_url}" {picture}>'
-        '</div>\n'
-        f'<noscript><img class="gde-chart__fallback" src="{image_url}" alt="{alt}"></noscript>\n'
+        f'<div class="gde-chart__view" role="img" aria-label="{alt}">{views}</div>\n'
+        f'<noscript><img class="gde-chart__fallback" src="{charts_url}.{ext}" alt="{alt}"></noscript>\n'
         "</figure>\n"
     )
+
+
+LAYOUT_MARK = "/* The narrow layouts of this site's charts, written by the build (charts/_narrow.py) */"
+
+
+def _write_layout_rules(css_file: Path, layouts: dict) -> None:
+    """Append to the site's charts.css the rules that switch each chart to its narrow layout."""
+    from build_scripts.charts import _narrow
+
+    css = css_file.read_text().split(LAYOUT_MARK)[0].rstrip("\n")
+    css_file.write_text(f"{css}\n\n{LAYOUT_MARK}\n{_narrow.layout_rules(layouts)}")
 
 
 def on_page_markdown(markdown: str, page, config, files, **kwargs):
@@ -314,10 +337,15 @@ def on_post_build(config, **kwargs):
     chart_dir = site / "assets" / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
     fresh = 0
+    layouts = {}
     for base, rendered in sorted(_build["charts"].items()):
-        (chart_dir / f"{base}.vl.json").write_bytes(rendered.spec)
-        (chart_dir / f"{base}.{rendered.fallback_ext}").write_bytes(rendered.fallback)
-        (chart_dir / f"{base}.dark.{rendered.fallback_ext}").write_bytes(rendered.fallback_dark)
+        for file, data in rendered.files().items():
+            (chart_dir / file).write_bytes(data)
+        if rendered.narrow_spec:
+            from build_scripts.chart_size import fallback_size
+
+            layouts[base] = (*fallback_size(rendered.fallback, rendered.fallback_ext),
+                             *fallback_size(rendered.narrow_fallback, rendered.fallback_ext))
         fresh += not rendered.from_cache
         state = "cached" if rendered.from_cache else "rendered"
         log.info(f"chart {base}: spec+data {rendered.size / 1000:.1f} kB, "
@@ -325,6 +353,7 @@ def on_post_build(config, **kwargs):
         if rendered.size > chart_lib.MAX_BYTES:
             log.warning(f"chart {base}: spec+data is {rendered.size / 1000:.0f} kB, over the "
                         f"{chart_lib.MAX_BYTES / 1000:.0f} kB limit; thin its data")
+    _write_layout_rules(site / "css" / "charts.css", layouts)
     from build_scripts import offline  # the service worker, sw.js, over everything written above
     offline.write(site, _build["lock"][0], _settings(config).get("pyodide_url") or PYODIDE_DIR, config.get("site_url"))
     elapsed = time.perf_counter() - _build["started"]

@@ -146,6 +146,7 @@ def cache_key(name: str, options: dict[str, str]) -> str:
         description if isinstance(description, str) else inspect.getsource(description),
         json.dumps(options, sort_keys=True),
         _read(Path(__file__).parent / "_style.py"),
+        _read(Path(__file__).parent / "_narrow.py"),
         _read(Path(__file__)),
         *(p.relative_to(ROOT).as_posix() + _read(p)
           for p in core_dependencies(definition.chart.__module__)),
@@ -165,6 +166,10 @@ class Rendered:
     fallback_ext: str
     from_cache: bool
     fallback_dark: bytes = b""  # the same picture in Vega's dark theme (Material's slate palette)
+    # the narrow layout (_narrow.py): its spec and pictures, empty for a chart narrow enough
+    narrow_spec: bytes = b""
+    narrow_fallback: bytes = b""
+    narrow_fallback_dark: bytes = b""
 
     @property
     def size(self) -> int:
@@ -175,28 +180,53 @@ class Rendered:
         """The text alternative, as written into the spec (it may be computed from the data)."""
         return json.loads(self.spec)["description"]
 
+    def files(self) -> dict[str, bytes]:
+        """What the site serves for this chart, by file name."""
+        base, ext = f"{self.name}-{self.key}", self.fallback_ext
+        out = {f"{base}.vl.json": self.spec, f"{base}.{ext}": self.fallback,
+               f"{base}.dark.{ext}": self.fallback_dark}
+        if self.narrow_spec:
+            out.update({f"{base}.narrow.vl.json": self.narrow_spec,
+                        f"{base}.narrow.{ext}": self.narrow_fallback,
+                        f"{base}.narrow.dark.{ext}": self.narrow_fallback_dark})
+        return out
+
+
+def _encode(spec: dict) -> bytes:
+    return json.dumps(spec, separators=(",", ":"), allow_nan=False).encode()
+
 
 def render(name: str, options: dict[str, str], cache_dir: Path) -> Rendered:
-    """The chart's spec and static fallback, from the cache when nothing it depends on changed."""
+    """The chart's spec and static fallback (and its narrow layout's, when it needs one), from the
+    cache when nothing it depends on changed."""
+    from . import _narrow
+    from build_scripts.chart_size import fallback_size
+
     key = cache_key(name, options)
     cache_dir = Path(cache_dir)
-    spec_path = cache_dir / f"{name}-{key}.vl.json"
-    for ext in ("svg", "png"):
-        fallback_path = cache_dir / f"{name}-{key}.{ext}"
-        dark_path = cache_dir / f"{name}-{key}.dark.{ext}"
-        if spec_path.exists() and fallback_path.exists() and dark_path.exists():
-            return Rendered(name, key, spec_path.read_bytes(), fallback_path.read_bytes(), ext, True,
-                            dark_path.read_bytes())
+    base = cache_dir / f"{name}-{key}"
+    done = cache_dir / f"{name}-{key}.done"  # written last: the files beside it are complete
+    if done.exists():
+        ext = done.read_text().strip()
+        read = lambda suffix: (Path(f"{base}{suffix}").read_bytes()  # noqa: E731
+                               if Path(f"{base}{suffix}").exists() else b"")
+        return Rendered(name, key, read(".vl.json"), read(f".{ext}"), ext, True, read(f".dark.{ext}"),
+                        read(".narrow.vl.json"), read(f".narrow.{ext}"), read(f".narrow.dark.{ext}"))
 
     spec = to_spec(name, options)
-    spec_bytes = json.dumps(spec, separators=(",", ":"), allow_nan=False).encode()
     fallback, ext = fallback_image(spec)
-    dark, _ = fallback_image(spec, theme="dark", ext=ext)
+    rendered = Rendered(name, key, _encode(spec), fallback, ext, False,
+                        fallback_image(spec, theme="dark", ext=ext)[0])
+    if _narrow.needs_narrow(fallback_size(fallback, ext)[0]):
+        narrow = _narrow.narrow(spec)
+        rendered.narrow_spec = _encode(narrow)
+        rendered.narrow_fallback = fallback_image(narrow, ext=ext)[0]
+        rendered.narrow_fallback_dark = fallback_image(narrow, theme="dark", ext=ext)[0]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    spec_path.write_bytes(spec_bytes)
-    (cache_dir / f"{name}-{key}.{ext}").write_bytes(fallback)
-    (cache_dir / f"{name}-{key}.dark.{ext}").write_bytes(dark)
-    return Rendered(name, key, spec_bytes, fallback, ext, False, dark)
+    for file, data in rendered.files().items():
+        (cache_dir / file).write_bytes(data)
+    done.write_text(ext)
+    return rendered
 
 
 def to_spec(name: str, options: dict[str, str]) -> dict:

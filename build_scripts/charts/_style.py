@@ -27,6 +27,11 @@ CONFIG = {
     "font": "Roboto, Helvetica, Arial, sans-serif",
     "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
     "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    # no text under 12 px (Vega's defaults are 10-11): a chart may be shown at 11/12 of its size
+    "title": {"subtitleFontSize": 12},
+    # room above a title: the browser's fonts can draw it a few pixels taller than measured
+    "padding": {"top": 10, "bottom": 5, "left": 5, "right": 5},
+    "text": {"fontSize": 12},
 }
 
 

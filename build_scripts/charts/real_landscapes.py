@@ -385,7 +385,9 @@ def flat_sharp(data: dict) -> alt.LayerChart:
 
     # two Okabe-Ito colours (blue, orange) stay distinct with every common colour deficiency
     color = alt.Color("minimum:N", title="minimum reached with",
-                      legend=alt.Legend(orient="bottom", labelLimit=320))
+                      legend=alt.Legend(orient="bottom", labelLimit=320, symbolType="stroke",
+                                        symbolStrokeWidth=3, symbolOpacity=1))
+    # (the band's 0.25 opacity would otherwise fade the legend's keys to near nothing in dark mode)
     base = alt.Chart(alt.NamedData("profiles")).encode(
         x=alt.X("alpha:Q", title="step along a random direction (× each neuron's weight norm)"),
         color=color,

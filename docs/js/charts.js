@@ -46,7 +46,8 @@ function loadVega() {
 
 const isDark = () => document.body.getAttribute("data-md-color-scheme") === "slate";
 
-// Each chart's state, kept off the DOM: figure -> {spec, view, live, wanted, queued, views}.
+// Each chart's state, kept off the DOM: figure -> {specs, layout, view, live, wanted, queued, views}.
+// `specs` holds the fetched specs by layout ("wide", "narrow"), `layout` the one drawn.
 // `view` is the Vega view on the page (null until the first drawing is in place; during a redraw
 // the old one stays until the new one replaces it); `live` holds, by table, the rows a demo
 // streamed in, so they survive a redraw and reach a chart that is still loading; `views` counts
@@ -55,7 +56,7 @@ const charts = new WeakMap();
 
 function chartState(figure) {
   if (!charts.has(figure)) {
-    charts.set(figure, { spec: null, view: null, live: {}, wanted: false, queued: false, views: 0 });
+    charts.set(figure, { specs: {}, layout: null, view: null, live: {}, wanted: false, queued: false, views: 0 });
   }
   return charts.get(figure);
 }
@@ -116,14 +117,16 @@ async function draw(figure, chart) {
   const slot = figure.querySelector(".gde-chart__view");
   let result = null;
   try {
-    if (!chart.spec) {
-      const response = await fetch(figure.dataset.spec);
-      if (!response.ok) throw new Error(`HTTP ${response.status} for ${figure.dataset.spec}`);
-      chart.spec = await response.json();
+    const layout = layoutOf(figure);
+    if (!chart.specs[layout]) {
+      const url = layout === "narrow" ? figure.dataset.specNarrow : figure.dataset.spec;
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+      chart.specs[layout] = await response.json();
     }
     await loadVega();
     const target = document.createElement("div"); // drawn off the page, put in place when done
-    result = await vegaEmbed(target, chart.spec, {
+    result = await vegaEmbed(target, chart.specs[layout], {
       actions: false,
       renderer: "svg",
       theme: isDark() ? "dark" : undefined,
@@ -145,6 +148,7 @@ async function draw(figure, chart) {
     const old = chart.view;
     slot.replaceChildren(target);
     chart.view = result.view;
+    chart.layout = layout;
     finalize(chart, old);
     figure.querySelector(":scope > .gde-chart__error")?.remove();
     figure.dataset.state = "ready";
@@ -186,9 +190,30 @@ export function liveChart(figure) {
   };
 }
 
+// The layout the page shows for the figure: "narrow" when its column is too narrow for the wide
+// one (the rules the build appends to css/charts.css set --gde-chart-layout), else "wide".
+function layoutOf(figure) {
+  if (!figure.dataset.specNarrow) return "wide";
+  const slot = figure.querySelector(".gde-chart__view");
+  return getComputedStyle(slot).getPropertyValue("--gde-chart-layout").trim() === "narrow" ? "narrow" : "wide";
+}
+
+// A live chart whose column crosses its layout's width (a phone turned, a window resized) is
+// drawn again in the other layout, with the rows a demo gave it.
+const resized = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const chart = charts.get(target);
+    if (chart?.wanted && chart.layout && chart.layout !== layoutOf(target)) requestDraw(target);
+  }
+});
+
 // Make the charts inside `scope` live when the reader reaches for them; stop on `signal`.
 export function mountCharts(scope, signal) {
   for (const figure of scope.querySelectorAll("[data-chart]")) {
+    if (figure.dataset.specNarrow) {
+      resized.observe(figure);
+      signal?.addEventListener("abort", () => resized.unobserve(figure), { once: true });
+    }
     const live = () => {
       if (!chartState(figure).wanted) requestDraw(figure, { first: true });
     };

@@ -57,13 +57,14 @@ def test_charts_are_pictures_until_the_reader_reaches_for_one(page, server):
     assert not [url for url in requested if url.endswith(spec)], "its spec was fetched at load"
     # the build's picture fills a box of the chart's size
     figure.scroll_into_view_if_needed()
-    picture = figure.locator(".gde-chart__placeholder--light")
+    picture = figure.locator(".gde-chart__layout--wide .gde-chart__placeholder--light")
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     box = figure.locator(".gde-chart__view").bounding_box()
     assert box["height"] > 100
     assert abs(box["width"] / box["height"] - int(figure.get_attribute("data-width"))
                / int(figure.get_attribute("data-height"))) < 0.01
-    assert not figure.locator(".gde-chart__placeholder--dark").is_visible()
+    assert not figure.locator(".gde-chart__layout--wide .gde-chart__placeholder--dark").is_visible()
+    assert not figure.locator(".gde-chart__layout--narrow img").first.is_visible()
 
     figure.hover()  # the reader points at it: it goes live, in its box
     page.locator('[data-chart="toy_landscape"][data-state="ready"]').wait_for(timeout=60_000)
@@ -78,8 +79,9 @@ def test_the_dark_palette_shows_the_dark_picture(page, server):
     page.goto(server.url + "landscape/")
     figure = page.locator('[data-chart="toy_landscape"]')
     figure.scroll_into_view_if_needed()
-    dark = figure.locator(".gde-chart__placeholder--dark")
-    assert dark.is_visible() and not figure.locator(".gde-chart__placeholder--light").is_visible()
+    dark = figure.locator(".gde-chart__layout--wide .gde-chart__placeholder--dark")
+    assert dark.is_visible()
+    assert not figure.locator(".gde-chart__layout--wide .gde-chart__placeholder--light").is_visible()
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=dark.element_handle())
     assert dark.get_attribute("src").endswith((".dark.svg", ".dark.png"))
 
@@ -168,3 +170,81 @@ def test_a_theme_toggle_during_the_first_draw_leaves_one_view(page, server):
     assert "#000" in fills and "#fff" not in fills, fills  # Vega's light theme, not a late dark draw
     rows = page.evaluate("window.gde.chart('toy_landscape').rows('grid').length")
     assert rows > 1000
+
+
+# The smallest text a live chart draws, in CSS pixels as the reader sees it (font size times the
+# scale the SVG is drawn at, rotated text too), with the text itself.
+SMALLEST_TEXT = """(figure) => {
+  const texts = [...figure.querySelectorAll(".gde-chart__view svg text")]
+    .filter((t) => t.textContent.trim() && t.getBBox().width > 0);
+  const sizes = texts.map((t) => [parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b),
+                                  t.textContent.trim().slice(0, 40)]);
+  sizes.sort((a, b) => a[0] - b[0]);
+  return sizes[0] || null;
+}"""
+CHART_PAGES = ("landscape/", "real-landscapes/")
+SMALLEST_PX = 11
+
+
+def _live_text_sizes(page, server, artifacts, width: int) -> dict:
+    """Every chart of the chart pages drawn live at `width`: {chart: (smallest text px, text,
+    layout shown, picture scale)}."""
+    page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    for slug in CHART_PAGES:
+        page.goto(server.url + slug)
+        figures = page.locator("figure[data-chart]")
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            name = figure.get_attribute("data-chart")
+            figure.scroll_into_view_if_needed()
+            # the picture shown first: its layout, and the scale it is drawn at
+            shown = figure.evaluate("""(f) => {
+                const img = [...f.querySelectorAll("img.gde-chart__placeholder")].find((i) => i.offsetWidth > 0);
+                if (!img) return [f.dataset.specNarrow && getComputedStyle(f.querySelector(".gde-chart__view"))
+                  .getPropertyValue("--gde-chart-layout").trim() === "narrow" ? "narrow" : "wide", 1];  // live already (a demo fed it)
+                return [img.closest(".gde-chart__layout").classList.contains("gde-chart__layout--narrow")
+                        ? "narrow" : "wide", img.getBoundingClientRect().width / Number(img.getAttribute("width"))];
+            }""")
+            figure.locator(".gde-chart__view").hover()
+            page.locator(f'figure[data-chart="{name}"][data-state="ready"]').nth(0).wait_for(timeout=60_000)
+            figure.screenshot(path=str(artifacts / f"chart-{name}-{width}.png"))
+            size, text = figure.evaluate(SMALLEST_TEXT)
+            found[name] = (round(size, 2), text, *shown)
+    return found
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_chart_text_is_11px_or_more_on_a_phone_and_a_desktop(page, server, artifacts, width):
+    found = _live_text_sizes(page, server, artifacts, width)
+    print(f"smallest chart text at {width} px:", found)
+    assert len(found) >= 10
+    small = {name: row for name, row in found.items() if row[0] < SMALLEST_PX}
+    assert not small, f"text under {SMALLEST_PX} px at {width} px wide: {small}"
+    # the picture before the chart goes live is as readable (the same layout, the same scale)
+    assert all(row[3] >= SMALLEST_PX / 12 - 0.005 for row in found.values()), found
+    layouts = {name: row[2] for name, row in found.items()}
+    if width == 390:  # every chart too wide for a phone's column shows its narrow layout there
+        assert all(layout == "narrow" for layout in layouts.values()), layouts
+    else:
+        assert all(layout == "wide" for layout in layouts.values()), layouts
+
+
+def test_a_live_chart_redraws_in_the_other_layout_when_its_column_narrows(page, server):
+    page.goto(server.url + "real-landscapes/")
+    figure = page.locator('figure[data-chart="training_slices"]')
+    figure.scroll_into_view_if_needed()
+    figure.locator(".gde-chart__view").hover()
+    page.locator('figure[data-chart="training_slices"][data-state="ready"]').wait_for(timeout=60_000)
+    wide = figure.locator(".gde-chart__view svg").bounding_box()
+    rows = charts_module(page, "charts.liveChart(document.querySelector('[data-chart=training_slices]')).rows('paths').length")
+    assert wide["width"] > wide["height"]  # two heatmaps side by side
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(
+        """() => { const svg = document.querySelector('[data-chart="training_slices"] .gde-chart__view svg');
+                   const box = svg && svg.getBoundingClientRect(); return box && box.height > 1.5 * box.width; }""",
+        timeout=30_000)  # one above the other
+    assert charts_module(page, "charts.viewCount(document.querySelector('[data-chart=training_slices]'))") == 1
+    assert charts_module(page, "charts.liveChart(document.querySelector('[data-chart=training_slices]')).rows('paths').length") == rows
+    size, text = figure.evaluate(SMALLEST_TEXT)
+    assert size >= SMALLEST_PX, (size, text)

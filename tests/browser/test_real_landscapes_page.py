@@ -144,3 +144,28 @@ def test_stop_keeps_the_rows_so_far(page, server):
     share = re.match(r"(\d+) % of the budget", demo.locator('[data-role="progress"]').text_content())
     assert share and int(share.group(1)) < 100
     assert demo.get_by_role("button", name="Run the race").get_attribute("aria-pressed") == "false"
+
+
+@pytest.mark.parametrize("look", ["light", "dark", "phone"])
+def test_screenshots_of_a_race(browser, server, artifacts, look):
+    size = {"width": 390, "height": 844} if look == "phone" else {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=size, color_scheme="dark" if look == "dark" else "light")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        demo = open_demo(page, server)
+        run_race(page, demo, task="rosenbrock", steps="200")
+        chart = page.locator(CHART)
+        layout = chart.evaluate("(f) => getComputedStyle(f.querySelector('.gde-chart__view'))"
+                                ".getPropertyValue('--gde-chart-layout').trim()")
+        assert layout == ("narrow" if look == "phone" else "wide")
+        # nothing in the demo is wider than the screen: no sideways scrolling on a phone
+        overflow = demo.evaluate("(root) => root.scrollWidth - root.clientWidth")
+        assert overflow <= 1, f"the demo is {overflow} px wider than its box"
+        svg = chart.locator(".gde-chart__view svg").bounding_box()
+        assert svg["x"] >= 0 and svg["x"] + svg["width"] <= size["width"]
+        demo.screenshot(path=str(artifacts / f"race-demo-{look}.png"))
+    finally:
+        context.close()
+    assert errors == []

@@ -96,3 +96,26 @@ def assert_default_fits_the_page_budget(name: str) -> None:
     spec = charts.to_spec(name, {})
     size = len(json.dumps(spec, separators=(",", ":"), allow_nan=False).encode())
     assert size <= charts.MAX_BYTES, f"{name}: {size / 1000:.0f} kB"
+
+
+def _svg_width(spec: dict) -> float:
+    root = ET.fromstring(vl_convert.vegalite_to_svg(spec, vl_version="6.4"))
+    return float(root.get("width"))
+
+
+def assert_narrow_layout_fits_a_phone(name: str, spec: dict) -> None:
+    """A chart too wide for a phone's column has a narrow layout (charts/_narrow.py) that is a
+    valid spec, draws every mark, and fits the column at full size: text stays 12 px."""
+    from build_scripts.charts import _narrow
+
+    wide = _svg_width(spec)
+    if not _narrow.needs_narrow(wide):
+        assert wide * _narrow.SMALLEST_SCALE <= _narrow.NARROW_MAX
+        return
+    narrow = _narrow.narrow(spec)
+    assert narrow["datasets"] == spec["datasets"]
+    assert_valid_with_named_data_only(name, narrow)
+    assert_fallback_draws_every_mark(name, narrow)
+    assert "hconcat" not in json.dumps({k: v for k, v in narrow.items() if k != "datasets"})
+    width = _svg_width(narrow)
+    assert width <= _narrow.NARROW_MAX, f"{name}: the narrow layout is {width:.0f} px wide"

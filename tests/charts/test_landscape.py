@@ -35,6 +35,7 @@ def test_spec_is_valid_and_draws_every_mark(case, specs):
     checks.assert_valid_with_named_data_only(name, specs[case])
     checks.assert_encoded_fields_exist(name, specs[case])
     checks.assert_fallback_draws_every_mark(name, specs[case])
+    checks.assert_narrow_layout_fits_a_phone(name, specs[case])
 
 
 @pytest.mark.parametrize("case", list(CASES))

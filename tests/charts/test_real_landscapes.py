@@ -64,6 +64,11 @@ def test_fallback_svg_draws_every_mark(name, specs):
     checks.assert_fallback_draws_every_mark(name, specs[name])
 
 
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_narrow_layout_fits_a_phone(name, specs):
+    checks.assert_narrow_layout_fits_a_phone(name, specs[name])
+
+
 @pytest.mark.parametrize("name", DEFAULT_SIZED)
 def test_default_chart_fits_the_page_budget(name, library):
     checks.assert_default_fits_the_page_budget(name)
