@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from build_scripts import charts as chart_lib  # noqa: E402
-from build_scripts import lockfile, vendor, wheel  # noqa: E402
+from build_scripts import lockfile, values, vendor, wheel  # noqa: E402
 from explainer_core import demos as demo_lib  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -217,6 +217,39 @@ def _write_layout_rules(css_file: Path, layouts: dict) -> None:
     css_file.write_text(f"{css}\n\n{LAYOUT_MARK}\n{_narrow.layout_rules(layouts)}")
 
 
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
+def _inline_values(line: str, page, lineno: int) -> str:
+    """Each [[value: ...]] in the line (not inside `code`) replaced by its number
+    (build_scripts/values.py); one that cannot be computed by a build error, with page and line."""
+
+    def one(match: re.Match) -> str:
+        name = match.group("name")
+        options, bad = _parse_options(match.group("opts"))
+        if bad:
+            return _inline_problem(page, lineno, f"cannot read option(s) {' '.join(bad)} of value "
+                                                 f"{name!r}; write key=value")
+        try:
+            return values.render(name, options)
+        except ValueError as error:
+            return _inline_problem(page, lineno, str(error))
+
+    out, start = [], 0
+    for code in CODE_SPAN.finditer(line):  # `[[value: x]]` in code is shown, not computed
+        out.append(values.INLINE.sub(one, line[start:code.start()]))
+        out.append(code.group(0))
+        start = code.end()
+    out.append(values.INLINE.sub(one, line[start:]))
+    return "".join(out)
+
+
+def _inline_problem(page, lineno: int, message: str) -> str:
+    where = f"{page.file.src_uri}:{lineno}"
+    log.warning(f"{where}: {message}")
+    return f'<strong class="gde-build-error">[build error at {html.escape(where)}: {html.escape(message)}]</strong>'
+
+
 def on_page_markdown(markdown: str, page, config, files, **kwargs):
     prefix = _prefix(page)
     out, fence = [], None
@@ -230,6 +263,8 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs):
                 fence = None
             out.append(line)
             continue
+        if fence is None and "[[" in line and values.INLINE.search(line):
+            line = _inline_values(line, page, lineno)
         match = DIRECTIVE.match(line) if fence is None else None
         if not match:
             out.append(line)
@@ -237,7 +272,7 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs):
         kind, name = match.group("kind"), match.group("name")
         options, bad = _parse_options(match.group("opts"))
         if kind not in ("demo", "chart"):
-            out.append(_problem(page, lineno, f"unknown directive [[{kind}: ...]]; use [[demo: NAME]] or [[chart: NAME]]"))
+            out.append(_problem(page, lineno, f"unknown directive [[{kind}: ...]]; use [[demo: NAME]], [[chart: NAME]] or, inline, [[value: MODULE.NAME]]"))
         elif bad:
             out.append(_problem(page, lineno, f"cannot read option(s) {' '.join(bad)} of {kind} {name!r}; write key=value"))
         elif kind == "demo":

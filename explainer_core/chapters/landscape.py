@@ -27,6 +27,13 @@ LOSSES = ("mse", "mae")
 LAYER_SIZES = (1, 1)
 
 
+def data_point(index: int, axis: str = "x") -> float:
+    """The chapter's data, one number at a time, for the text: point `index` (0, 1, 2), its x or y."""
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', not {axis!r}")
+    return float((DATA_X if axis == "x" else DATA_Y)[index])
+
+
 def neuron_task(activation: str = "tanh", loss: str = "mse", x=DATA_X, y=DATA_Y) -> train.Task:
     """The neuron f(a·x + b) fitted to the points (x, y), as a `train.Task` with D = 2."""
     validate.choice("loss", loss, LOSSES)

@@ -221,6 +221,10 @@ def test_unknown_demo_fails_strict_build_listing_exactly_the_known_demos(tmp_pat
     [
         ("[[chart: no_such_chart]]", "unknown chart 'no_such_chart'"),
         ("[[chart: toy_landscape activation]]", "cannot read option(s) activation"),
+        ("The loss is [[value: landscape.no_such_number]] here.",
+         "unknown value 'landscape.no_such_number': explainer_core.chapters.landscape has no"),
+        ("Text [[value: no_such_chapter.x]].", "there is no chapter module"),
+        ("Text [[value: landscape.global_minimum]].", "is tuple, not a number"),
     ],
 )
 def test_unknown_directive_fails_strict_build_naming_page_and_line(tmp_path, line, message):
