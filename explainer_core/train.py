@@ -34,9 +34,24 @@ surface), one evaluation of f is one forward pass and one gradient is one backwa
 search method pays for every row it evaluates, its starting point included (it needs that loss
 to compare against). The loss and accuracy written into records for the reader are
 measurements, not training, and are not counted.
+
+Comparing the two families needs one number: **compute**, in forward-pass equivalents, counts a
+backward pass as BACKWARD_COST = 2 forward passes (`compute`). Backpropagating through a dense
+layer takes two matrix products (the error times the weights, for the layer below, and the error
+times the layer's inputs, for the weight gradient) where the forward pass takes one; the usual
+estimate of training cost counts it the same way (Kaplan et al. 2020, "Scaling laws for neural
+language models": 2 N operations per example forward, 4 N backward). So a gradient step on B
+examples costs 3 B, and a population of P on B examples P B.
 """
 
 from __future__ import annotations
+
+BACKWARD_COST = 2  # forward passes one backward pass costs (module docstring)
+
+
+def compute(forward_passes: int, backward_passes: int) -> int:
+    """Compute spent, in forward-pass equivalents (a backward pass counts BACKWARD_COST)."""
+    return int(forward_passes) + BACKWARD_COST * int(backward_passes)
 
 import math
 import time

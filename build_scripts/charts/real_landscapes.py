@@ -14,6 +14,7 @@ Colours from `_style` (Okabe-Ito), dashes as a second cue.
 
 from __future__ import annotations
 
+from explainer_core import train
 from explainer_core.chapters import dimensions, real_landscapes
 
 from . import _style, register
@@ -169,9 +170,10 @@ def optimizer_race_description(data: dict) -> str:
     ranked = sorted(final.values(), key=lambda row: row["loss"])
     return (
         "Two line charts of the training loss on a logarithmic axis. Left: against the number "
-        "of steps. Right: against the compute spent, in forward plus backward passes, with the "
+        "of steps. Right: against the compute spent, in forward-pass equivalents (a backward pass "
+        "counts as two forward passes), with the "
         "same budget for every method. Final loss, lowest first: "
-        + "; ".join(f"{row['method']} {row['loss']:.3g} after {row['compute']:,} passes"
+        + "; ".join(f"{row['method']} {row['loss']:.3g} after {row['compute']:,} forward-pass equivalents"
                     for row in ranked) + "."
         + "".join(f" {row['method']} diverged after step {row['step']} (a cross marks it)."
                   for row in data.get("diverged", []))
@@ -212,7 +214,7 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     y = alt.Y("shown:Q", title=None, scale=alt.Scale(type="log"),
               axis=alt.Axis(format="~g", tickCount=6, labelOverlap="greedy"))
     tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
-            alt.Tooltip("compute:Q", format=",", title="forward + backward passes"),
+            alt.Tooltip("compute:Q", format=",", title="compute (forward-pass equivalents)"),
             alt.Tooltip("loss:Q", format=".4g")]
     width, height = 330, 260
     # the loss axis's title, from the task table, where an axis title would be
@@ -246,7 +248,7 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
         alt.X("step:Q", scale=steps),
     )
     by_compute = panel(
-        alt.X("compute:Q", title="compute (forward + backward passes, one per example)",
+        alt.X("compute:Q", title="compute (forward passes + 2 × backward passes)",
               axis=alt.Axis(format="~s")),
         "Loss per unit of compute (same budget)",
         alt.X("compute:Q"),
@@ -412,7 +414,7 @@ def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
         dimensions=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), sigma=float(sigma))
     compute = dimensions.evaluations_to_target()
     for record in compute:
-        record["compute"] = record["forward_passes"] + record["backward_passes"]
+        record["compute"] = train.compute(record["forward_passes"], record["backward_passes"])
         record["method"] = {"tweak_and_keep": "random mutation (σ = 1/D, keep if better)",
                             "gradient_descent": "gradient descent (lr 0.1)"}[record["method"]]
     return {
@@ -432,12 +434,12 @@ def dimensionality_sweep_description(data: dict) -> str:
     by_method: dict[str, list[dict]] = {}
     for r in sorted(data["compute"], key=lambda r: r["parameters"]):
         by_method.setdefault(r["method"], []).append(r)
-    costs = "; ".join(f"{method}: {rows[0]['compute']:,} passes at D = {rows[0]['parameters']}, "
+    costs = "; ".join(f"{method}: {rows[0]['compute']:,} forward-pass equivalents at D = {rows[0]['parameters']}, "
                       f"{rows[-1]['compute']:,} at D = {rows[-1]['parameters']}"
                       for method, rows in by_method.items())
     return ("Left: the share of random mutations of fixed size that lower the loss of a sphere, "
-            f"against the number of parameters D: {fractions}. Right: the compute (forward + "
-            f"backward passes) needed to halve the loss. {costs}.")
+            f"against the number of parameters D: {fractions}. Right: the compute (forward "
+            f"passes plus twice the backward passes) needed to halve the loss. {costs}.")
 
 
 @register("dimensionality_sweep", data=dimensionality_sweep_data,
@@ -462,7 +464,7 @@ def dimensionality_sweep(data: dict) -> alt.HConcatChart:
                                                                 columns=1))
     compute = alt.Chart(alt.NamedData("compute")).mark_line(point=True, strokeWidth=2).encode(
         x=d_axis,
-        y=alt.Y("compute:Q", title="forward + backward passes to halve the loss (log)",
+        y=alt.Y("compute:Q", title="compute to halve the loss (forward + 2 × backward passes, log)",
                 scale=alt.Scale(type="log")),
         color=method,
         strokeDash=alt.StrokeDash("method:N", legend=None),

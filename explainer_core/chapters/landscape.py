@@ -143,3 +143,24 @@ def local_minima(activation: str = "tanh", loss: str = "mse",
     everything = lowest_points(activation, loss, bounds, x, y, n, rtol=math.inf, atol=math.inf)
     edge = lambda v: v <= bounds[0] + 1e-9 or v >= bounds[1] - 1e-9  # noqa: E731
     return [p for p in everything if not (edge(p[0]) or edge(p[1]))]
+
+
+def step_compute(method: str = "gradient", neighbours: int = 8) -> int:
+    """The compute of one step of the demo's methods on the chapter's three points, counted by
+    running it (`train.compute`: forward passes + 2 x backward passes): a gradient step, or one
+    round of local search with `neighbours` tried. The search's evaluation of its starting point
+    is not counted (the demo knows that loss already)."""
+    from .. import optim, search
+
+    validate.choice("method", method, ("gradient", "local_search"))
+    task = neuron_task()
+    theta = np.array([-1.0, 1.5])
+    if method == "gradient":
+        records = list(train.run(task, optim.sgd(0.1), theta, steps=1, theta_dims=2))
+    else:
+        local = search.local_search(population=int(neighbours), sigma=0.3, mutate="all")
+        records = list(train.run(task, local, theta, steps=1, rng=np.random.default_rng(0),
+                                 theta_dims=2))
+    start, last = records[0], records[-1]
+    return (train.compute(last["forward_passes"], last["backward_passes"])
+            - train.compute(start["forward_passes"], start["backward_passes"]))

@@ -9,7 +9,7 @@ Tables shared by the landscape pictures (one or more panels, each a heatmap with
 
     panels  {panel, title, x_title, y_title}
     grid    {panel, x, y, loss}               a regular grid per panel
-    paths   {panel, method, step, x, y, loss, compute}   compute = forward + backward passes
+    paths   {panel, method, step, x, y, loss, compute}   compute = train.compute: forward passes + 2 x backward
 
 Everything is seeded and deterministic (no wall-clock times in the tables), so a chart changes
 only when its code or its inputs do.
@@ -17,6 +17,7 @@ only when its code or its inputs do.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Iterator
 
@@ -89,10 +90,11 @@ def _surface_runs(name: str, steps: int, seed: int,
             ("Adam", optim.adam(cfg["adam"] * lr_scale)),
         )
     ]
-    # evolution gets the same compute: a gradient step costs one forward and one backward pass
+    # evolution gets the same compute: a gradient step costs one forward and one backward pass,
+    # 1 + BACKWARD_COST forward-pass equivalents
     population = 4
     method = search.local_search(population=population, sigma=cfg["sigma"], mutate="all")
-    generations = (2 * steps - 1) // population
+    generations = ((1 + train.BACKWARD_COST) * steps - 1) // population
     runs.append(("local search (evolution)", search.run(
         method, task, start, validate.rng_from_seed(seed), generations=generations,
         record_every=_every(generations), theta_dims=2)))
@@ -104,7 +106,7 @@ def surface_paths(surface: str = "rosenbrock", steps: int | None = None, n: int 
     """Gradient descent, momentum, Adam and local search on a benchmark surface.
 
     Tables `panels`, `grid` (n x n over the surface's usual window) and `paths` (see the module
-    docstring); the evolution run gets the same compute (forward + backward passes) as each
+    docstring); the evolution run gets the same compute (`train.compute`) as each
     gradient run. Settings per surface: `SURFACE_SETTINGS`.
     """
     validate.choice("surface", surface, SURFACE_SETTINGS)
@@ -118,7 +120,7 @@ def surface_paths(surface: str = "rosenbrock", steps: int | None = None, n: int 
         paths += path_records(
             "surface", label, [r["step"] for r in records], [r["theta"] for r in records],
             [r["loss"] for r in records],
-            [r["forward_passes"] + r["backward_passes"] for r in records])
+            [train.compute(r["forward_passes"], r["backward_passes"]) for r in records])
     title = f"{surface.capitalize()} function: minimum {s.minimum:g} at " + ", ".join(
         f"({x:g}, {y:g})" for x, y in s.minima[:1])
     return {
@@ -149,7 +151,7 @@ def saddle_paths(n: int = 41, lr: float = 0.1, steps: int = 60) -> dict:
         paths += path_records(
             "saddle", label, [r["step"] for r in records], [r["theta"] for r in records],
             [r["loss"] for r in records],
-            [r["forward_passes"] + r["backward_passes"] for r in records])
+            [train.compute(r["forward_passes"], r["backward_passes"]) for r in records])
     return {
         "panels": [{"panel": "saddle",
                     "title": "Saddle f(x, y) = x² − y²: Hessian eigenvalues 2 and −2",
@@ -170,8 +172,8 @@ def race_runs(task: str = "sine", steps: int | None = None, seed: int = 0,
 
     task: a benchmark surface (see `SURFACE_SETTINGS`) or "sine", a 1-16-16-1 tanh network
     (D = 321) fitting NNFS's sine data (64 points, full batch). Every method gets the compute of
-    `steps` gradient steps, counted as in `train` (a gradient on N examples is N forward and
-    N backward passes; a population of P costs P N forward passes). `lr_scale` multiplies every
+    `steps` gradient steps, counted as in `train.compute` (a gradient on N examples is N forward
+    and N backward passes, 3 N forward-pass equivalents; a population of P costs P N). `lr_scale` multiplies every
     learning rate (of the gradient methods and of OpenAI-ES's Adam), so a reader can push them
     into divergence. `optimizer_race` runs them to the end; the race demo interleaves them.
     """
@@ -195,7 +197,7 @@ def race_budget(task: str, steps: int) -> int:
     validate.choice("task", task, RACE_TASKS)
     steps = validate.integer_in_range("steps", steps, 1, 100_000)
     examples = 1 if task in SURFACE_SETTINGS else len(datasets.sine_data(64)[0])
-    return 2 * steps * examples
+    return (1 + train.BACKWARD_COST) * steps * examples
 
 
 def race_loss_label(task: str) -> str:
@@ -209,7 +211,7 @@ def race_loss_label(task: str) -> str:
 def race_record(method: str, record: dict) -> dict:
     """One row of the `runs` table from a `train`/`search` record."""
     return {"method": method, "step": record["step"], "loss": _r(record["loss"]),
-            "compute": record["forward_passes"] + record["backward_passes"],
+            "compute": train.compute(record["forward_passes"], record["backward_passes"]),
             "forward_passes": record["forward_passes"]}
 
 
@@ -299,7 +301,7 @@ def training_slices(hidden: int = 12, steps: int = 400, n: int = 31, seed: int =
     random_coords = landscape.project_path(path, end, r1, r2)
     steps_ = [r["step"] for r in records]
     losses = [r["loss"] for r in records]
-    compute = [r["forward_passes"] + r["backward_passes"] for r in records]
+    compute = [train.compute(r["forward_passes"], r["backward_passes"]) for r in records]
     D = path.shape[1]
     return {
         "panels": [
@@ -465,3 +467,113 @@ def flat_and_sharp(learning_rates: tuple[float, ...] = (0.05, 0.3), steps: int =
             profiles += [{"minimum": label, "direction": k + 1, "alpha": _r(a), "loss": _r(v)}
                          for a, v in zip(alphas, values[k])]
     return {"minima": minima, "profiles": profiles}
+
+
+# ----------------------------------------------------------------------------- numbers for the text
+# (each is a [[value: real_landscapes.NAME ...]] of docs/real-landscapes.md, and the claim tests in
+# tests/chapters/test_real_landscapes_claims.py call the same functions)
+
+RACE_KEYS = {"gd": "gradient descent", "momentum": "momentum 0.9", "adam": "Adam",
+             "local": "local search (evolution)", "es": "OpenAI-ES"}
+
+
+@functools.lru_cache(maxsize=8)
+def _race(task: str, lr_scale: float, seed: int) -> dict:
+    return optimizer_race(task, None, seed, lr_scale)
+
+
+def _method(method: str) -> str:
+    validate.choice("method", method, RACE_KEYS)
+    return RACE_KEYS[method]
+
+
+def race_final_loss(method: str, task: str = "sine", lr_scale: float = 1.0, seed: int = 0) -> float:
+    """The last finite loss of `method` (a key of RACE_KEYS) in the race at its default budget."""
+    label = _method(method)
+    rows = [r for r in _race(task, float(lr_scale), seed)["runs"] if r["method"] == label]
+    if not rows:
+        raise ValueError(f"{label} did not run on {task}")
+    return rows[-1]["loss"]
+
+
+def race_diverged_step(method: str, task: str = "rosenbrock", lr_scale: float = 30.0,
+                       seed: int = 0) -> int:
+    """The step at which `method`'s loss stopped being finite; ValueError if it never did."""
+    label = _method(method)
+    for row in _race(task, float(lr_scale), seed)["diverged"]:
+        if row["method"] == label:
+            return row["step"] + 1
+    raise ValueError(f"{label} did not diverge on {task} at learning-rate scale {lr_scale}")
+
+
+def race_diverged(task: str = "rosenbrock", lr_scale: float = 30.0, seed: int = 0) -> list[str]:
+    """The methods (labels) whose loss stopped being finite, in the order of RACE_METHODS."""
+    gone = {row["method"] for row in _race(task, float(lr_scale), seed)["diverged"]}
+    return [label for label in RACE_METHODS if label in gone]
+
+
+def surface_final_loss(method: str, surface: str = "rosenbrock") -> float:
+    """The last loss of `method` on the surface chart (`surface_paths`, its default settings)."""
+    label = _method(method)
+    rows = [r for r in _surface_paths(surface)["paths"] if r["method"] == label]
+    return rows[-1]["loss"]
+
+
+@functools.lru_cache(maxsize=4)
+def _surface_paths(surface: str) -> dict:
+    return surface_paths(surface)
+
+
+@functools.lru_cache(maxsize=2)
+def _connectivity() -> dict:
+    return mode_connectivity()
+
+
+def connectivity_barrier(path: str = "bezier") -> float:
+    """The barrier of the straight line (`path=line`) or of the trained Bézier curve."""
+    validate.choice("path", path, ("line", "bezier"))
+    name = "straight line" if path == "line" else "Bézier curve (trained)"
+    return next(b["barrier"] for b in _connectivity()["barriers"] if b["path"] == name)
+
+
+def connectivity_end_loss(end: str = "a") -> float:
+    """The training loss of the first (`a`) or the second (`b`) trained network."""
+    validate.choice("end", end, ("a", "b"))
+    t = 0.0 if end == "a" else 1.0
+    return next(r["loss"] for r in _connectivity()["curves"] if r["t"] == t)
+
+
+@functools.lru_cache(maxsize=2)
+def _flat_sharp() -> dict:
+    return flat_and_sharp()
+
+
+def flat_sharp_minimum(lr: float, what: str = "loss") -> float:
+    """The loss, top Hessian eigenvalue (`sharpness`) or the limit 2 / lr of the minimum reached
+    with learning rate `lr` in `flat_and_sharp`."""
+    validate.choice("what", what, ("loss", "sharpness", "limit"))
+    for minimum in _flat_sharp()["minima"]:
+        if minimum["lr"] == float(lr):
+            return minimum[what]
+    raise ValueError(f"no minimum was reached with learning rate {lr}")
+
+
+def flat_sharp_loss_ratio() -> float:
+    """How many times higher the sharp minimum's training loss is than the flat one's."""
+    minima = sorted(_flat_sharp()["minima"], key=lambda m: m["sharpness"])
+    return minima[-1]["loss"] / minima[0]["loss"]
+
+
+def rescaled_output_change(activation: str = "relu", factor: float = 3.0, seed: int = 0) -> float:
+    """The largest change of a 1-8-1 network's outputs when every hidden neuron's incoming weights
+    and bias are multiplied by `factor` and its outgoing weights divided by it (x in [-2, 2])."""
+    sizes = (1, 8, 1)
+    theta = nets.init_params(sizes, validate.rng_from_seed(seed), "xavier")
+    X = np.linspace(-2, 2, 41)[:, None]
+    before = nets.forward(theta, sizes, X, activation)
+    scaled = theta.copy()
+    (W1, b1), (W2, _) = nets.unravel(scaled, sizes)
+    W1 *= factor
+    b1 *= factor
+    W2 /= factor
+    return float(np.max(np.abs(nets.forward(scaled, sizes, X, activation) - before)))

@@ -52,7 +52,7 @@ SPEEDS = (("1", "1 step per frame"), ("4", "4 steps per frame"), ("16", "16 step
           ("64", "64 steps per frame"))
 DEFAULT_SPEED = "16"
 # What the loss chart puts along its horizontal axis.
-LOSS_AXES = (("steps", "steps"), ("forward", "forward passes"))
+LOSS_AXES = (("steps", "steps"), ("compute", "compute (forward + 2 × backward passes)"))
 # The loss chart's log scale starts here: an exact fit (loss 0) is drawn at this floor.
 LOSS_FLOOR = 1e-16
 # More equally low points than this are a flat valley floor or plateau, not separate minima.
@@ -208,6 +208,7 @@ def setup(activation: str = "tanh", loss: str = "mse", grid: int = 100, points=N
                     "speed": SPEEDS, "loss_axis": LOSS_AXES},
         "default_speed": DEFAULT_SPEED,
         "loss_floor": LOSS_FLOOR,
+        "backward_cost": driver.BACKWARD_COST,  # compute = forward + this x backward passes
         "fields": FIELDS,
         "outcomes": OUTCOMES,
     }

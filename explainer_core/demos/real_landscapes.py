@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from .. import validate
+from .. import train, validate
 from ..chapters.real_landscapes import (RACE_TASKS, race_budget, race_loss_label, race_record,
                                        race_runs, race_steps)
 
@@ -90,7 +90,7 @@ def run(task: str = "sine", steps="", lr_scale="1", seed="0") -> Iterator[dict]:
         if record is None:
             del racing[label]
             continue
-        spent[label] = record["forward_passes"] + record["backward_passes"]
+        spent[label] = train.compute(record["forward_passes"], record["backward_passes"])
         if not math.isfinite(record["loss"]):
             diverged[label] = {"method": label, "step": record["step"],
                                "loss": "not a number" if math.isnan(record["loss"]) else "infinity"}

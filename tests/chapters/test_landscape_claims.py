@@ -84,14 +84,19 @@ def test_binary_step_local_search_needs_a_step_size_that_reaches_lower_ground():
 
 
 def test_count_the_cost():
-    """"A gradient step on three examples costs 3 forward and 3 backward passes; a local-search
-    round with 8 neighbours costs 24 forward passes.\""""
+    """The counters, and "counted in forward-pass equivalents, a gradient step on the three
+    examples costs [step_compute gradient], and a local-search round with 8 neighbours
+    [step_compute local_search]": the demo's own counters, run, agree with the text's numbers."""
     frames = steps(4, **START, neighbours="8")
     for k, f in enumerate(frames, start=1):
         assert f["gradient"]["forward_passes"] == f["gradient"]["backward_passes"] == 3 * k
         assert f["local_search"]["forward_passes"] == 24 * k
         assert f["local_search"]["backward_passes"] == 0
+        g = f["gradient"]
+        assert g["forward_passes"] + 2 * g["backward_passes"] == chapter.step_compute("gradient") * k
+        assert f["local_search"]["forward_passes"] == chapter.step_compute("local_search", 8) * k
     assert chapter.neuron_task().n_examples == 3
+    assert chapter.step_compute("gradient") == 3 * 3  # 3 forward + 2 x 3 backward
 
 
 def test_sin_valleys_are_all_perfect_fits():

@@ -183,3 +183,9 @@ def test_bad_types():
         train.run(None, optim.sgd(0.1), np.zeros(25), steps=3)
     with pytest.raises(TypeError, match="rng"):
         train.run(sine_task(), optim.sgd(0.1), np.zeros(25), steps=3, batch_size=8, rng=3)
+
+
+def test_compute_counts_a_backward_pass_as_two_forward_passes():
+    # a dense layer's backward pass is two matrix products of the forward pass's one
+    assert train.BACKWARD_COST == 2
+    assert train.compute(10, 0) == 10 and train.compute(10, 10) == 30

@@ -239,10 +239,10 @@ function drawFunction(canvas, { landscape, racers, colour, active }) {
   return scale;
 }
 
-// Each method's loss against steps or forward passes, on a log scale.
+// Each method's loss against steps or compute (forward-pass equivalents), on a log scale.
 function drawLossChart(canvas, { history, axis, floor, colour }) {
   const { ctx, width, height } = prepareCanvas(canvas);
-  const column = axis === "forward" ? 1 : 0;
+  const column = axis === "compute" ? 1 : 0;
   const all = RACERS.flatMap((name) => history[name]);
   const value = (row) => Math.max(row[2] ?? floor, floor);
   const xMax = Math.max(1, ...all.map((row) => row[column]));
@@ -258,7 +258,7 @@ function drawLossChart(canvas, { history, axis, floor, colour }) {
   ctx.save();
   drawAxes(ctx, scale, {
     height, xTicks: [[0, "0"], [xMax, String(xMax)]], yTicks,
-    xLabel: axis === "forward" ? "forward passes" : "steps", yLabel: "loss (log)", colour,
+    xLabel: axis === "compute" ? "compute (forward + 2 × backward passes)" : "steps", yLabel: "loss (log)", colour,
   });
   clipTo(ctx, scale.box);
   for (const name of RACERS) {
@@ -288,7 +288,7 @@ export default async function mount(root, api) {
     curveScale: null,
     racers: null, // {gradient, local_search}: the latest states from Python
     trails: { gradient: [], local_search: [] },
-    history: { gradient: [], local_search: [] }, // [steps, forward passes, loss] per state shown
+    history: { gradient: [], local_search: [] }, // [steps, compute, loss] per state shown
     counter: 0, // the next local-search round's random draws: Generator([seed, counter])
     run: null, // the race() stream while it runs
     latest: 0, // numbers every place()/setup() request: only the newest answer is shown
@@ -411,8 +411,9 @@ export default async function mount(root, api) {
       if (s.a !== null && s.b !== null && extend) state.trails[name].push([s.a, s.b]);
       const rows = state.history[name];
       const last = rows[rows.length - 1];
-      if (!last || last[0] !== s.steps || last[1] !== s.forward_passes || last[2] !== s.loss) {
-        rows.push([s.steps, s.forward_passes, s.loss]);
+      const compute = s.forward_passes + state.landscape.backward_cost * s.backward_passes;
+      if (!last || last[0] !== s.steps || last[1] !== compute || last[2] !== s.loss) {
+        rows.push([s.steps, compute, s.loss]);
       }
     }
   }

@@ -67,7 +67,7 @@ export default async function mount(root, api) {
         if (fresh.length) chart.append("runs", fresh);
         rows += fresh.length;
         const spent = Math.max(0, ...fresh.map((r) => r.compute));
-        if (fresh.length) progress.value = `${Math.round((100 * spent) / budget)} % of the budget (${budget.toLocaleString()} passes), ${rows} points`;
+        if (fresh.length) progress.value = `${Math.round((100 * spent) / budget)} % of the budget (${budget.toLocaleString()} forward-pass equivalents), ${rows} points`;
         for (const f of frames) {
           if (f.marker) chart.append("diverged", [f.marker]); // a cross where it blew up
           if (f.diverged) {
