@@ -211,8 +211,12 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     # (one legend, the colours': Vega-Lite does not merge it with the dashes' across layers)
     dash = alt.StrokeDash("method:N", title="optimizer", legend=None, sort=methods,
                           scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]]))
+    # labels no wider than "1e-20" (an exponent outside 0.001 to 1,000), so the loss axis's title
+    # (drawn at a fixed distance, below) never overlaps them
     y = alt.Y("shown:Q", title=None, scale=alt.Scale(type="log"),
-              axis=alt.Axis(format="~g", tickCount=6, labelOverlap="greedy"))
+              axis=alt.Axis(format="~g", tickCount=6, labelOverlap="greedy", labelExpr=(
+                  "datum.value >= 1e4 || datum.value < 1e-3 ? "
+                  "replace(format(datum.value, '.0e'), 'e+', 'e') : datum.label")))
     tips = [alt.Tooltip("method:N", title="optimizer"), alt.Tooltip("step:Q"),
             alt.Tooltip("compute:Q", format=",", title="compute (forward-pass equivalents)"),
             alt.Tooltip("loss:Q", format=".4g")]
@@ -222,7 +226,7 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
         angle=270, fontSize=13, align="center", baseline="bottom", clip=False, aria=False,
     ).encode(
         text=alt.Text("loss_label:N"),
-        x=alt.value(-46), y=alt.value(height / 2),
+        x=alt.value(-48), y=alt.value(height / 2),
     ).transform_calculate(loss_label="datum.loss_label + ' (log scale)'")
     # (hidden from screen readers, as the title is: the description says where runs diverged)
     marks = alt.Chart(alt.NamedData("diverged")).mark_point(
@@ -241,9 +245,9 @@ def optimizer_race(data: dict) -> alt.HConcatChart:
     steps = alt.Scale(type="symlog")  # like a log axis, with room for step 0
     by_step = panel(
         alt.X("step:Q", title="steps (log scale; generations for evolution)", scale=steps,
-              axis=alt.Axis(format="d", labelFlush=True, labelExpr=(
-                  "indexof([0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],"
-                  " datum.value) >= 0 ? datum.label : ''"))),
+              axis=alt.Axis(format="d", labelFlush=True, labelOverlap="greedy",
+                            values=[0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000,
+                                    10000, 20000, 50000, 100000])),
         "Loss per step",
         alt.X("step:Q", scale=steps),
     )

@@ -478,8 +478,8 @@ RACE_KEYS = {"gd": "gradient descent", "momentum": "momentum 0.9", "adam": "Adam
 
 
 @functools.lru_cache(maxsize=8)
-def _race(task: str, lr_scale: float, seed: int) -> dict:
-    return optimizer_race(task, None, seed, lr_scale)
+def _race(task: str, lr_scale: float, seed: int, steps: int | None = None) -> dict:
+    return optimizer_race(task, steps, seed, lr_scale)
 
 
 def _method(method: str) -> str:
@@ -496,13 +496,34 @@ def race_final_loss(method: str, task: str = "sine", lr_scale: float = 1.0, seed
     return rows[-1]["loss"]
 
 
+def race_loss(method: str, task: str = "rosenbrock", lr_scale: float = 30.0, steps: int = 5000,
+              stat: str = "min", seed: int = 0) -> float:
+    """A figure of `method`'s recorded losses in a race of `steps`: the lowest (`min`), the
+    highest after the lowest (`rebound`), or the last (`final`)."""
+    validate.choice("stat", stat, ("min", "rebound", "final"))
+    label = _method(method)
+    losses = [r["loss"] for r in _race(task, float(lr_scale), seed, int(steps))["runs"]
+              if r["method"] == label]
+    if stat == "final":
+        return losses[-1]
+    low = int(np.argmin(losses))
+    if stat == "min":
+        return losses[low]
+    if low == len(losses) - 1:
+        raise ValueError(f"{label}'s loss is lowest at the end: it does not rebound")
+    return max(losses[low + 1:])
+
+
 def race_diverged_step(method: str, task: str = "rosenbrock", lr_scale: float = 30.0,
                        seed: int = 0) -> int:
-    """The step at which `method`'s loss stopped being finite; ValueError if it never did."""
+    """The step at which `method`'s loss stopped being finite (the driver stops a run there and
+    records that step, whatever the recording interval); ValueError if it never did."""
     label = _method(method)
-    for row in _race(task, float(lr_scale), seed)["diverged"]:
-        if row["method"] == label:
-            return row["step"] + 1
+    for name, records in race_runs(task, None, seed, float(lr_scale)):
+        if name == label:
+            for record in records:
+                if not math.isfinite(record["loss"]):
+                    return record["step"]
     raise ValueError(f"{label} did not diverge on {task} at learning-rate scale {lr_scale}")
 
 

@@ -71,3 +71,15 @@ def test_the_race_counts_a_backward_pass_as_two_forward_passes():
     data = chapter.optimizer_race("sine", steps=5)
     gradient = [r for r in data["runs"] if r["method"] == "gradient descent"][-1]
     assert gradient["compute"] == 3 * gradient["forward_passes"] == 3 * 5 * 64
+
+
+def test_spend_more_adam_at_scale_30_rebounds_far_above_its_lowest_loss_but_stays_finite():
+    # "Adam's loss falls to ..., then jumps back up as far as ... and ends at ...";
+    # "its loss never stops being a finite number"
+    low = chapter.race_loss("adam", stat="min")
+    rebound = chapter.race_loss("adam", stat="rebound")
+    final = chapter.race_loss("adam", stat="final")
+    assert low < 1e-15 and rebound > 1e6 * low and rebound > final > low
+    assert "Adam" not in chapter.race_diverged("rosenbrock", 30, 0)
+    assert "Adam" not in [row["method"] for row in
+                          chapter.optimizer_race("rosenbrock", 5000, 0, 30.0)["diverged"]]
