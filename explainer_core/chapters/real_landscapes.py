@@ -487,8 +487,9 @@ def _method(method: str) -> str:
     return RACE_KEYS[method]
 
 
-def race_final_loss(method: str, task: str = "sine", lr_scale: float = 1.0, seed: int = 0) -> float:
+def race_final_loss(method: str = "adam", task: str = "sine", lr_scale: float = 1.0, seed: int = 0) -> float:
     """The last finite loss of `method` (a key of RACE_KEYS) in the race at its default budget."""
+    seed = validate.seed(seed)
     label = _method(method)
     rows = [r for r in _race(task, float(lr_scale), seed)["runs"] if r["method"] == label]
     if not rows:
@@ -496,10 +497,11 @@ def race_final_loss(method: str, task: str = "sine", lr_scale: float = 1.0, seed
     return rows[-1]["loss"]
 
 
-def race_loss(method: str, task: str = "rosenbrock", lr_scale: float = 30.0, steps: int = 5000,
+def race_loss(method: str = "adam", task: str = "rosenbrock", lr_scale: float = 30.0, steps: int = 5000,
               stat: str = "min", seed: int = 0) -> float:
     """A figure of `method`'s recorded losses in a race of `steps`: the lowest (`min`), the
     highest after the lowest (`rebound`), or the last (`final`)."""
+    seed = validate.seed(seed)
     validate.choice("stat", stat, ("min", "rebound", "final"))
     label = _method(method)
     losses = [r["loss"] for r in _race(task, float(lr_scale), seed, int(steps))["runs"]
@@ -514,10 +516,11 @@ def race_loss(method: str, task: str = "rosenbrock", lr_scale: float = 30.0, ste
     return max(losses[low + 1:])
 
 
-def race_diverged_step(method: str, task: str = "rosenbrock", lr_scale: float = 30.0,
+def race_diverged_step(method: str = "gd", task: str = "rosenbrock", lr_scale: float = 30.0,
                        seed: int = 0) -> int:
     """The step at which `method`'s loss stopped being finite (the driver stops a run there and
     records that step, whatever the recording interval); ValueError if it never did."""
+    seed = validate.seed(seed)
     label = _method(method)
     for name, records in race_runs(task, None, seed, float(lr_scale)):
         if name == label:
@@ -529,6 +532,7 @@ def race_diverged_step(method: str, task: str = "rosenbrock", lr_scale: float = 
 
 def race_diverged(task: str = "rosenbrock", lr_scale: float = 30.0, seed: int = 0) -> list[str]:
     """The methods (labels) whose loss stopped being finite, in the order of RACE_METHODS."""
+    seed = validate.seed(seed)
     gone = {row["method"] for row in _race(task, float(lr_scale), seed)["diverged"]}
     return [label for label in RACE_METHODS if label in gone]
 
@@ -588,6 +592,7 @@ def flat_sharp_loss_ratio() -> float:
 def rescaled_output_change(activation: str = "relu", factor: float = 3.0, seed: int = 0) -> float:
     """The largest change of a 1-8-1 network's outputs when every hidden neuron's incoming weights
     and bias are multiplied by `factor` and its outgoing weights divided by it (x in [-2, 2])."""
+    seed = validate.seed(seed)
     sizes = (1, 8, 1)
     theta = nets.init_params(sizes, validate.rng_from_seed(seed), "xavier")
     X = np.linspace(-2, 2, 41)[:, None]
