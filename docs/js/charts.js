@@ -152,6 +152,8 @@ async function draw(figure, chart) {
     finalize(chart, old);
     figure.querySelector(":scope > .gde-chart__error")?.remove();
     figure.dataset.state = "ready";
+    // the column crossed the layout's width while this was drawn: draw the other layout now
+    if (layoutOf(figure) !== layout) requestDraw(figure);
   } catch (error) {
     if (result && chart.view !== result.view) finalize(chart, result.view);
     if (chart.view) return; // a failed redraw leaves the drawn chart in place
