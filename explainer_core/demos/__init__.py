@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import validate
 
-DEMOS = ("landscape", "real-landscapes")
+DEMOS = ("function", "landscape", "random-search", "derivatives", "real-landscapes")
 
 
 def module_name(demo: str) -> str:

@@ -79,12 +79,12 @@ def test_instant_navigation_keeps_working_under_the_first_page_s_policy(browser,
         page.goto(server.url + "landscape/")
         page.evaluate("window.__sameDocument = true")
         page.locator("a.md-footer__link--next").click()
-        page.wait_for_url("**/real-landscapes/")
+        page.wait_for_url("**/random-search/")
         assert page.evaluate("window.__sameDocument") is True  # swapped in place, not reloaded
-        figure = page.locator('[data-chart="connectivity_barrier"]')
+        figure = page.locator('[data-chart="random_search_new_bests"]')
         figure.scroll_into_view_if_needed()
         figure.locator(".gde-chart__view").hover()
-        page.locator('[data-chart="connectivity_barrier"][data-state="ready"]').wait_for(timeout=60_000)
+        page.locator('[data-chart="random_search_new_bests"][data-state="ready"]').wait_for(timeout=60_000)
         assert page.evaluate("window.__violations") == []
         assert csp_console(console) == []
     finally:

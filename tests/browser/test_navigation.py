@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 READY_TIMEOUT = 120_000  # ms: the first Pyodide boot on a busy 2-core machine
 LANDSCAPE = '[data-demo="landscape"]'
 RACE = '[data-demo="real-landscapes"]'
+NEXT = '[data-demo="random-search"]'  # the demo of the chapter after the landscape
 
 
 def wait_ready(page, selector: str, timeout: int = READY_TIMEOUT):
@@ -38,13 +39,13 @@ def test_next_chapter_reuses_the_worker_and_back_restores_the_demo(page, server,
     assert page.evaluate("window.gde.worker().starts") == 1
 
     page.locator('a.md-footer__link--next').click()  # the page's own "Next" link
-    page.wait_for_url("**/real-landscapes/")
-    wait_ready(page, RACE, timeout=20_000)
+    page.wait_for_url("**/random-search/")
+    wait_ready(page, NEXT, timeout=20_000)
     assert page.evaluate("window.__sameDocument") is True, "the link click reloaded the page"
     assert page.evaluate("window.gde.worker().starts") == 1
     assert wasm_fetches(record) == 1
     # the demo on the new page works: its call reaches the same worker
-    answer = page.evaluate("window.gde.call('real-landscapes', 'setup', {})")
+    answer = page.evaluate("window.gde.call('random-search', 'setup', {})")
     assert answer["ok"], answer
 
     page.go_back()
@@ -63,10 +64,10 @@ def test_leaving_a_page_stops_its_run(page, server):
     page.locator(f'{LANDSCAPE}[data-state="running"]').wait_for(timeout=5_000)
     assert page.evaluate("window.gde.worker().pending") >= 1  # the run (and maybe a redraw call)
     page.locator('a.md-footer__link--next').click()  # the page's own "Next" link
-    page.wait_for_url("**/real-landscapes/")
+    page.wait_for_url("**/random-search/")
     # the run's stream is cancelled: nothing is left pending in the worker
     page.wait_for_function("() => window.gde.worker().pending === 0", timeout=5_000)
-    wait_ready(page, RACE, timeout=20_000)
+    wait_ready(page, NEXT, timeout=20_000)
 
 
 def test_anchor_links_and_a_page_opened_directly(page, server):
