@@ -182,7 +182,7 @@ SMALLEST_TEXT = """(figure) => {
   sizes.sort((a, b) => a[0] - b[0]);
   return sizes[0] || null;
 }"""
-CHART_PAGES = ("landscape/", "real-landscapes/")
+CHART_PAGES = ("function/", "landscape/", "random-search/", "derivatives/", "real-landscapes/")
 SMALLEST_PX = 11
 
 

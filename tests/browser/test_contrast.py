@@ -48,7 +48,7 @@ pytestmark = pytest.mark.browser
 
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 VIEWPORTS = [(1280, 900), (390, 844)]
-KNOWN_DEMO_PAGES = ["landscape/", "real-landscapes/"]  # only if the build wrote no sitemap
+KNOWN_DEMO_PAGES = ["function/", "landscape/", "random-search/", "derivatives/", "real-landscapes/"]  # only if the build wrote no sitemap
 READY_TIMEOUT = 120_000  # ms: the first Pyodide boot on a busy 2-core machine
 CHART_FIT_TIMEOUT = 20_000  # ms: a chart drawn again for a new width
 # What a reader hovers and reaches with Tab (canvases and links with keyboard handlers too).
