@@ -44,7 +44,7 @@ PACKAGES = ["numpy", "explainer_core"]  # what the worker loads (docs/js/worker.
 # glob patterns, relative to the site's root, of everything else a reader needs
 KEPT = [
     "js/**/*.js",  # the page code and the demos' modules
-    "css/*.css",
+    "css/**/*.css",  # the site's styles, the demos' own (css/demos/) included
     "assets/javascripts/*.min.js",  # Material's bundle (not lunr's languages: the site is English)
     "assets/javascripts/workers/*.min.js",  # its search worker
     "assets/stylesheets/*.min.css",

@@ -57,8 +57,15 @@ def real_number(name: str, value) -> float:
     except (TypeError, ValueError):
         raise ArgumentTypeError(name, f"{name} must be a number, got {_shown(value)}") from None
     if not math.isfinite(number):
-        raise ArgumentValueError(name, f"{name} must be a finite number, got {number!r}")
+        raise ArgumentValueError(name, f"{name} must be a finite number, got {_non_finite(number)}")
     return number
+
+
+def _non_finite(number: float) -> str:
+    """NaN or an infinity in words, for a reader who may not know Python's spelling."""
+    if math.isnan(number):
+        return "something that is not a number"
+    return "infinity" if number > 0 else "minus infinity"
 
 
 def number_in_range(

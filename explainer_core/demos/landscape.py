@@ -94,6 +94,12 @@ def plural(count: int, word: str) -> str:
 
 
 def _short(value) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = 0.0
+    if not math.isfinite(number):  # "NaN", "inf", "1e999": said in words
+        return validate._non_finite(number)
     text = str(value)
     return repr(text if len(text) <= 20 else text[:20] + "…")
 

@@ -310,6 +310,9 @@ class DemoFuzzer:
 
     # ---- the fuzz -----------------------------------------------------------------------------
     def run(self, artifacts, slug: str):
+        # a reader opens what the demo keeps folded (its <details>) before reaching the fields
+        self.root.evaluate("(root) => root.querySelectorAll('details:not([open])')"
+                           ".forEach((d) => { d.open = true; })")
         controls = self.page.evaluate(CONTROLS, self.index)
         self.baseline_injected = self.snapshot()["injected"]
         defaults = {c["name"]: c["value"] for kind in controls.values() for c in kind}

@@ -328,7 +328,7 @@ def test_the_fast_path_equals_the_readable_backward_pass(sizes, activation, outp
     pre, post = nets._forward_keeping(layers, X, hidden, out)
     _, dL_da = loss_fn.value_and_grad(post[-1], y)
     readable = nets.ravel(nets.backward(layers, pre, post, dL_da, hidden, out))
-    fast = np.empty_like(theta)
+    fast = np.zeros_like(theta)  # unravel checks its argument: uninitialised memory may hold NaN
     fastpath.backward(layers, pre, post, dL_da.copy(), hidden, out, nets.unravel(fast, sizes))
     assert np.allclose(fast, readable, rtol=1e-12, atol=1e-15)
     assert np.any(readable != 0)
