@@ -128,5 +128,8 @@ export function linkDemo(root, slug, signal) {
     note.setAttribute("role", "status");
     note.textContent = `Settings from the link that were ignored: ${ignored.join("; ")}.`;
     row.after(note);
+    // the address should not keep values the page refused: rewrite it now, not after a debounce
+    clearTimeout(timer);
+    save(root, slug, defaults);
   }
 }
