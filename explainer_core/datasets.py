@@ -230,6 +230,49 @@ def beale_grad(p: Array) -> Array:
     return _stack(gx, gy)
 
 
+def ravine(condition: float = 25.0) -> "Surface":
+    """The ill-conditioned quadratic ravine (x^2 + condition y^2) / 2 as a `Surface`.
+
+    Its Hessian is diag(1, condition), so `condition` is its condition number; minimum 0 at
+    (0, 0). Gradient descent with a fixed learning rate needs about `condition` steps per factor
+    e of progress, momentum about sqrt(condition) (Polyak 1964; Goh, "Why Momentum Really
+    Works", Distill 2017).
+    """
+    kappa = validate.number_in_range("condition", condition, 1.0, 1e8)
+
+    def f(p: Array) -> Array:
+        x, y = _xy(p)
+        return 0.5 * (x * x + kappa * y * y)
+
+    def grad(p: Array) -> Array:
+        x, y = _xy(p)
+        return _stack(x, kappa * y)
+
+    return Surface("ravine", f, grad, ((0.0, 0.0),), 0.0, ((-5.0, 5.0), (-5.0, 5.0)), (-4.5, 1.5))
+
+
+# The tilted double well's stationary points along y = 0: the roots of 4x^3 - 4x + 0.3 = 0.
+DOUBLE_WELL_DEEP = -1.0355787140888542  # the global minimum, f = -0.30542848374391596
+DOUBLE_WELL_BARRIER = 0.0754291585697482  # the saddle between the wells, f = 1.011282002715653
+DOUBLE_WELL_SHALLOW = 0.9601495555191059  # the shallow local minimum, f = 0.29414648102826285
+
+
+def double_well(p: Array) -> Array:
+    """(x^2 - 1)^2 + 0.3 x + 2 y^2: a valley along x with a shallow dip, then a deeper one.
+
+    Minima on y = 0: a shallow local one at x = 0.96015 (f = 0.29415) and the global one at
+    x = -1.03558 (f = -0.30543), with a saddle between them at x = 0.07543 (f = 1.01128).
+    From the customary start (1.9, 1) plain gradient descent settles in the shallow dip.
+    """
+    x, y = _xy(p)
+    return (x * x - 1.0) ** 2 + 0.3 * x + 2.0 * y * y
+
+
+def double_well_grad(p: Array) -> Array:
+    x, y = _xy(p)
+    return _stack(4.0 * x * (x * x - 1.0) + 0.3, 4.0 * y)
+
+
 SURFACES: dict[str, Surface] = {
     s.name: s
     for s in [
@@ -267,6 +310,16 @@ SURFACES: dict[str, Surface] = {
         ),
         Surface(
             "beale", beale, beale_grad, ((3.0, 0.5),), 0.0, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5)
+        ),
+        ravine(),
+        Surface(
+            "double_well",
+            double_well,
+            double_well_grad,
+            ((DOUBLE_WELL_DEEP, 0.0),),
+            float(double_well(np.array([DOUBLE_WELL_DEEP, 0.0]))),
+            ((-2.0, 2.0), (-2.0, 2.0)),
+            (1.9, 1.0),
         ),
     ]
 }
