@@ -1,0 +1,186 @@
+"""The image race timed: CPython, Pyodide under Node (optional), and the page in Chromium.
+
+    .venv/bin/python benchmarks/bench_images.py [--seconds 6] [--no-pyodide] [--no-browser] [--site DIR]
+
+Figures, at 32 x 32 and at 64 x 64, for the page's network (2 hidden layers of 32 tanh units,
+1,185 parameters) with the page's settings (20 children, SGD batch 64):
+
+1. each method alone, through the chapter's `Racer` (CPython, and Pyodide when available):
+   Adam full-batch steps per second, evolution rounds per second, SGD steps per second;
+2. the demo's race through the worker's JSON entry point (30 ms chunks, as the worker cuts them):
+   each method's steps per second while the three share one thread, and pictures per second;
+3. in the browser (headless Chromium against the site built into a temporary folder, or --site):
+   Play with a budget too large to finish, for --seconds; each method's steps per second as the
+   page shows them, new pictures drawn per second (data-redraws), the main thread's longest
+   delay of a 0 ms timer while the race runs (what a click or a slider waits at most), and the
+   time from Stop to data-state="ready". Goals (issue 15): at 32 x 32 Adam >= 60 steps/s,
+   evolution >= 10 rounds/s, >= 10 redraws/s, a reaction within 100 ms.
+
+Prints one line per figure, then the whole result as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CODE = r'''
+import json, time
+from explainer_core import demos
+from explainer_core.chapters import images as chapter
+
+
+def alone(size, seconds=1.5):
+    out = {}
+    for method, r in chapter.racers("smiley", chapter.SETTINGS._replace(size=size)).items():
+        t = time.perf_counter()
+        while time.perf_counter() - t < seconds:
+            r.one_step()
+        out[method] = r.step / (time.perf_counter() - t)
+    return out
+
+
+def race(size, seconds=3.0):
+    stream = demos.start(json.dumps({"demo": "images", "method": "race",
+                                     "args": {"size": str(size), "budget": "1000000"}}))
+    t = time.perf_counter()
+    pictures, last = 0, None
+    while time.perf_counter() - t < seconds:
+        chunk = json.loads(stream.advance(100_000, 30))
+        pictures += sum("images" in f for f in chunk["frames"])
+        if chunk["frames"]:
+            last = chunk["frames"][-1]
+    elapsed = time.perf_counter() - t
+    out = {m: s["step"] / elapsed for m, s in last["methods"].items()}
+    out["pictures"] = pictures / elapsed
+    return out
+
+
+def measure():
+    return {str(size): {"alone": alone(size), "race": race(size)} for size in (32, 64)}
+'''
+
+
+def report(label: str, results: dict) -> None:
+    for size, r in results.items():
+        a, g = r["alone"], r["race"]
+        print(f"{label:8s} {size}x{size} alone: Adam {a['adam']:6.1f} steps/s, evolution "
+              f"{a['evolution']:5.1f} rounds/s, SGD {a['sgd']:6.0f} steps/s")
+        print(f"{label:8s} {size}x{size} race : Adam {g['adam']:6.1f} steps/s, evolution "
+              f"{g['evolution']:5.1f} rounds/s, SGD {g['sgd']:6.0f} steps/s, "
+              f"{g['pictures']:.1f} pictures/s sent")
+
+
+LAG = """(ms) => new Promise((resolve) => {
+  let worst = 0, last = performance.now();
+  const t0 = last;
+  const tick = () => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+    if (now - t0 < ms) setTimeout(tick, 0); else resolve(worst);
+  };
+  setTimeout(tick, 0);
+})"""
+
+STOP = """() => new Promise((resolve) => {
+  const root = document.querySelector('[data-demo="images"]');
+  const t0 = performance.now();
+  root.querySelector('[data-action="play"]').click();
+  const tick = () => root.dataset.state === "running" ? setTimeout(tick, 5) : resolve(performance.now() - t0);
+  tick();
+})"""
+
+STEPS = """() => Object.fromEntries(["evolution", "sgd", "adam"].map((m) => [m,
+  Number(document.querySelector(`[data-demo="images"] [data-role="${m}-step"]`).dataset.value)]))"""
+
+
+def browser(seconds: float, site_dir: str | None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_server import Server, build_site, launch
+
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(site_dir) if site_dir else Path(folder) / "site"
+        server = Server(site)
+        if not site_dir:
+            done = build_site(site, site_url=server.url, strict=False)
+            if done.returncode:
+                raise SystemExit(f"the site did not build:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        with server, sync_playwright() as playwright:
+            chromium = launch(playwright)
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            t = time.perf_counter()
+            page.goto(server.url + "images/")
+            demo = page.locator('[data-demo="images"]')
+            demo.scroll_into_view_if_needed()
+            page.locator('[data-demo="images"][data-state="ready"]').wait_for(timeout=180_000)
+            out["ready_s"] = time.perf_counter() - t
+            for size in ("32", "64"):
+                demo.locator('[name="size"]').select_option(size)
+                demo.locator('[name="budget"]').fill("1000000")
+                page.wait_for_timeout(800)
+                demo.locator('[data-action="play"]').click()
+                page.wait_for_function("() => document.querySelector('[data-demo=\"images\"]').dataset.state === 'running'")
+                page.wait_for_timeout(1000)  # past the first frames
+                before, redraws0, t0 = page.evaluate(STEPS), int(demo.get_attribute("data-redraws") or 0), time.perf_counter()
+                lag = page.evaluate(LAG, int(seconds * 1000))
+                after, redraws1, t1 = page.evaluate(STEPS), int(demo.get_attribute("data-redraws") or 0), time.perf_counter()
+                stop_ms = page.evaluate(STOP)
+                rates = {m: (after[m] - before[m]) / (t1 - t0) for m in after}
+                out[size] = {**rates, "redraws_per_s": (redraws1 - redraws0) / (t1 - t0),
+                             "worst_timer_delay_ms": lag, "stop_ms": stop_ms}
+                demo.locator('[data-action="reset"]').click()
+                page.wait_for_timeout(500)
+            chromium.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--no-pyodide", action="store_true")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--site", help="an already built site folder (built for its server's URL)")
+    args = parser.parse_args()
+    try:
+        print(f"load average (1 min) at the start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    except OSError:
+        pass
+    results: dict = {}
+    ns: dict = {}
+    exec(CODE, ns)
+    results["cpython"] = ns["measure"]()
+    report("CPython", results["cpython"])
+    if not args.no_pyodide:
+        from tests._pyodide import run_for_benchmark
+
+        there = run_for_benchmark(CODE + "\nresult = measure()\n")
+        if there is not None:
+            results["pyodide"] = there
+            report("Pyodide", there)
+    if not args.no_browser:
+        b = browser(args.seconds, args.site)
+        results["browser"] = b
+        print(f"browser  page ready (Pyodide booted) in {b['ready_s']:.1f} s")
+        for size in ("32", "64"):
+            r = b[size]
+            print(f"browser  {size}x{size} race: Adam {r['adam']:.1f} steps/s, evolution "
+                  f"{r['evolution']:.1f} rounds/s, SGD {r['sgd']:.0f} steps/s, "
+                  f"{r['redraws_per_s']:.1f} redraws/s; longest main-thread delay "
+                  f"{r['worst_timer_delay_ms']:.0f} ms; Stop to ready {r['stop_ms']:.0f} ms")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""What a reader sees on "The image race", in headless Chromium against the built site.
+
+The demo's numbers are checked against CPython (the demo's own module through the JSON entry
+points the worker calls). Screenshots: test-artifacts/images-{light,dark,phone}.png.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+
+import pytest
+
+from explainer_core import demos
+
+pytestmark = pytest.mark.browser
+
+DEMO = '[data-demo="images"]'
+READY_TIMEOUT = 120_000
+RUN_TIMEOUT = 60_000
+
+
+def python_frames(**args) -> list[dict]:
+    stream = demos.start(json.dumps({"demo": "images", "method": "race", "args": args}))
+    frames = []
+    while True:
+        chunk = json.loads(stream.advance(100_000, 60_000))
+        frames += chunk["frames"]
+        if chunk["done"]:
+            return frames
+
+
+def open_demo(page, server, fragment=""):
+    page.goto(server.url + "images/" + fragment)
+    page.locator(DEMO).scroll_into_view_if_needed()
+    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
+    return page.locator(DEMO)
+
+
+def shown(demo, role: str) -> float:
+    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
+
+
+def shoot(page, demo, path):
+    box = demo.bounding_box()
+    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
+                          "height": box["height"]})
+
+
+def play_to_end(page):
+    page.locator(f'{DEMO} [data-action="play"]').click()
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[data-demo="images"]');
+                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
+        timeout=RUN_TIMEOUT)
+
+
+def png(width: int, height: int) -> bytes:
+    """A small grey PNG written by hand (a left-to-right ramp)."""
+    rows = b"".join(b"\x00" + bytes(int(255 * x / max(1, width - 1)) for x in range(width))
+                    for _ in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_a_race_gives_the_numbers_cpython_gives(page, server, artifacts):
+    demo = open_demo(page, server)
+    demo.locator('[name="budget"]').fill("300")
+    page.wait_for_timeout(300)
+    play_to_end(page)
+    last = python_frames(budget="300")[-1]
+    for name in ("evolution", "sgd", "adam"):
+        assert shown(demo, f"{name}-loss") == pytest.approx(last["methods"][name]["loss"], rel=1e-9)
+        assert shown(demo, f"{name}-step") == last["methods"][name]["step"]
+    assert demo.locator(".gde-message").text_content() == last["reason"]
+    assert demo.locator('[data-role="parameters"]').text_content() == "1,185"
+    run_ms, redraws = int(demo.get_attribute("data-run-ms")), int(demo.get_attribute("data-redraws"))
+    print(f"\nbrowser: a 300-pass race in {run_ms} ms, {redraws} redraws")
+    shoot(page, demo, artifacts / "images-light.png")
+
+
+def test_bad_input_gets_its_message_beside_the_control(page, server, record):
+    demo = open_demo(page, server)
+    demo.locator('[name="sigma"]').fill("0")
+    slot = demo.locator('.gde-field-error[data-error-for="mutation scale"]')
+    slot.wait_for(state="visible")
+    assert slot.text_content() == "mutation scale must be a number above 0 and at most 10, got 0"
+    assert demo.locator('[name="sigma"]').get_attribute("aria-invalid") == "true"
+    demo.locator('[name="sigma"]').fill("0.02")
+    demo.locator('[name="width"]').fill("256")
+    demo.locator('[name="depth"]').fill("6")
+    slot = demo.locator('.gde-field-error[data-error-for="width"]')
+    slot.wait_for(state="visible")
+    assert "over the memory budget of 20,000 parameters" in slot.text_content()
+    demo.locator('[name="width"]').fill("32")
+    demo.locator('[name="depth"]').fill("2")
+    # a file that is not an image, then a corrupt "PNG": a message, the previous target kept
+    files = demo.locator('[data-role="file"]')
+    file_slot = demo.locator('.gde-field-error[data-error-for="your picture"]')
+    files.set_input_files({"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"})
+    file_slot.wait_for(state="visible")
+    assert "not an image" in file_slot.text_content() and "previous target is kept" in file_slot.text_content()
+    files.set_input_files({"name": "broken.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\nnot really"})
+    page.wait_for_function(
+        """() => document.querySelector('[data-demo="images"] [data-error-for="your picture"]').textContent.includes("could not be read")""")
+    assert demo.locator('[name="picture"]').input_value() == "smiley"
+    # a real picture becomes the target, and its race gives CPython's numbers
+    files.set_input_files({"name": "ramp.png", "mimeType": "image/png", "buffer": png(48, 40)})
+    page.wait_for_function(
+        """() => document.querySelector('[data-demo="images"] [name="picture"]').value === "yours" """)
+    assert file_slot.text_content() == ""
+    page.wait_for_function(
+        """() => document.querySelector('[data-demo="images"] .gde-message').textContent.startsWith("Your picture")""")
+
+
+def test_stop_stops_within_half_a_second(page, server, artifacts):
+    page.emulate_media(color_scheme="dark")
+    demo = open_demo(page, server)
+    page.evaluate("""() => { document.body.setAttribute("data-md-color-scheme", "slate"); }""")
+    demo.locator('[name="budget"]').fill("100000")
+    demo.locator('[name="sgd_lr"]').fill("50")
+    page.wait_for_timeout(300)
+    demo.locator('[data-action="play"]').click()
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[data-demo="images"]');
+                   return r.dataset.state === "running" && Number(r.querySelector('[data-role="adam-step"]').dataset.value) >= 100; }""",
+        timeout=RUN_TIMEOUT)
+    note = demo.locator('[data-role="sgd-note"]')
+    assert note.text_content().startswith("SGD (mini-batches) diverged at step")
+    shoot(page, demo, artifacts / "images-dark.png")
+    stopped_ms = page.evaluate(
+        """() => new Promise((resolve) => {
+            const root = document.querySelector('[data-demo="images"]');
+            const t0 = performance.now();
+            root.querySelector('[data-action="play"]').click();
+            const tick = () => root.dataset.state === "running" ? setTimeout(tick, 5) : resolve(performance.now() - t0);
+            tick();
+        })""")
+    assert stopped_ms < 500, f"Stop took {stopped_ms:.0f} ms"
+    assert demo.locator(".gde-message").text_content().startswith("Stopped by you at")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= 390, f"the page scrolls sideways at 390 px ({wide} px wide)"
+    shoot(page, demo, artifacts / "images-phone.png")
