@@ -29,7 +29,9 @@ import numpy as np
 
 from .. import validate
 
-DEMOS = ("function", "landscape", "random-search", "derivatives", "real-landscapes")
+DEMOS = ("function", "landscape", "random-search", "derivatives", "evolution", "gradient-descent",
+         "gradient-descent-backprop", "gradient-descent-batches", "momentum-adam", "images",
+         "real-landscapes")
 
 
 def module_name(demo: str) -> str:
