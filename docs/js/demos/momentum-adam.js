@@ -12,11 +12,11 @@ const VIRIDIS = [
 ];
 // Okabe-Ito colours; each method also has its own dash and marker, so colour is never the only cue.
 const STYLE = {
-  gd: { colour: "#D55E00", dash: [], marker: "circle", key: "●" },
-  momentum: { colour: "#0072B2", dash: [7, 3], marker: "square", key: "■" },
-  nesterov: { colour: "#009E73", dash: [2, 3], marker: "diamond", key: "◆" },
-  adam: { colour: "#CC79A7", dash: [9, 3, 2, 3], marker: "triangle", key: "▲" },
-  local: { colour: "#E69F00", dash: [4, 4], marker: "ring", key: "○" },
+  gd: { colour: "#D55E00", dash: [], marker: "circle" },
+  momentum: { colour: "#0072B2", dash: [7, 3], marker: "square" },
+  nesterov: { colour: "#009E73", dash: [2, 3], marker: "diamond" },
+  adam: { colour: "#CC79A7", dash: [9, 3, 2, 3], marker: "triangle" },
+  local: { colour: "#E69F00", dash: [4, 4], marker: "ring" },
 };
 const MAP_PAD = { left: 36, right: 8, top: 8, bottom: 30 };
 const PAD = { left: 48, right: 8, top: 8, bottom: 30 };
@@ -27,6 +27,21 @@ function viridis(t) {
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
   const f = x - i;
   return VIRIDIS[i].map((c, k) => Math.round(c + f * (VIRIDIS[i + 1][k] - c)));
+}
+
+// The legend's mark: the same shape and colour as the method's marker on the map, drawn (not a
+// coloured glyph) and outlined in the text colour so it stands out on either theme.
+const KEY_SHAPES = {
+  circle: '<circle cx="6" cy="6" r="4.5"/>',
+  square: '<rect x="1.5" y="1.5" width="9" height="9"/>',
+  diamond: '<path d="M6 0.8 11.2 6 6 11.2 0.8 6Z"/>',
+  triangle: '<path d="M6 1 11 10.5H1Z"/>',
+  ring: '<circle cx="6" cy="6" r="4" fill="none" stroke-width="2.4"/>',
+};
+function keyMark({ colour, marker }) {
+  const ring = marker === "ring";
+  return `<svg class="gde-ma__key" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"`
+    + ` fill="${colour}" stroke="${ring ? colour : "currentColor"}" stroke-width="0.8">${KEY_SHAPES[marker]}</svg>`;
 }
 
 // The map's contour bands (from Python) as an n×n image: each band one flat colour, so the band
@@ -294,7 +309,7 @@ export default async function mount(root, api) {
     <div class="gde-row">${typed("x")} ${typed("y")} ${typed("steps")} ${typed("seed")}</div>
     <div class="gde-ma__methods">
       ${methods.map(([m, label]) => `<fieldset class="gde-ma__method" data-method="${m}">
-        <legend><span class="gde-ma__key" style="--key:${STYLE[m].colour}">${STYLE[m].key}</span> ${label}</legend>
+        <legend>${keyMark(STYLE[m])} ${label}</legend>
         <label class="gde-field"><span>race</span><select name="${m}_on" aria-label="race ${label}">${options([["on", "on"], ["off", "off"]], "on")}</select></label>
         ${byMethod(m).map(typed).join("")}
         <output class="gde-ma__end" data-role="${m}-end"></output>
