@@ -13,11 +13,20 @@ import json
 import pytest
 
 from explainer_core import demos
+from tests.browser import pagekit
+from tests.browser.pagekit import shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="derivatives"]'
-READY_TIMEOUT = 120_000  # ms: Pyodide compiles ~10 MB of wasm; slow on a busy 2-core machine
+
+
+def python_run(method: str, /, **args) -> list[dict]:
+    return pagekit.python_frames("derivatives", method, **args)
+
+
+def open_demo(page, server):
+    return pagekit.open_demo(page, server, "derivatives/", DEMO)
 STOP_BOUND_MS = 500
 
 
@@ -26,23 +35,6 @@ def python(method: str, /, **args):
     out = json.loads(demos.call(json.dumps({"demo": "derivatives", "method": method, "args": args})))
     assert out["ok"], out
     return out["result"]
-
-
-def python_run(method: str, /, **args) -> list[dict]:
-    stream = demos.start(json.dumps({"demo": "derivatives", "method": method, "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return frames
-
-
-def open_demo(page, server):
-    page.goto(server.url + "derivatives/")
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
 
 
 def set_control(page, name: str, value):
@@ -57,12 +49,6 @@ def set_control(page, name: str, value):
         })""",
         [name, value],
     )
-
-
-def shown(demo, role: str) -> float | None:
-    """A number as the page holds it (its data-value, the exact float from Python)."""
-    value = demo.locator(f'[data-role="{role}"]').get_attribute("data-value")
-    return None if value in (None, "") else float(value)
 
 
 def numbers(demo) -> dict:

@@ -7,55 +7,28 @@ chapter module. Screenshots: test-artifacts/evolution-{light,dark,phone}.png.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from explainer_core import demos
 from explainer_core.chapters import evolution as chapter
+from tests.browser import pagekit
+from tests.browser.pagekit import RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="evolution"]'
-READY_TIMEOUT = 120_000
-RUN_TIMEOUT = 60_000
 
 
 def python_frames(**args) -> list[dict]:
-    stream = demos.start(json.dumps({"demo": "evolution", "method": "run", "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return [f for f in frames if not f.get("catch_up")]
+    return [f for f in pagekit.python_frames("evolution", "run", **args) if not f.get("catch_up")]
 
 
 def open_demo(page, server, hash_=""):
-    page.goto(server.url + "evolution/" + hash_)
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
-
-
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
-
-
-def shoot(page, demo, path):
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
+    return pagekit.open_demo(page, server, "evolution/", DEMO, hash_)
 
 
 def play_to_end(page, demo):
-    demo.locator('[data-action="play"]').click()
-    page.wait_for_function(
-        """() => { const r = document.querySelector('[data-demo="evolution"]');
-                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
-        timeout=RUN_TIMEOUT)
+    pagekit.play_to_end(page, DEMO)
 
 
 def test_a_run_gives_the_numbers_cpython_gives_and_its_speed(page, server, artifacts):

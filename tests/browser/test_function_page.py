@@ -56,7 +56,7 @@ def settle(page, timeout: int = 60_000):
         f"() => document.querySelector('{DEMO}').dataset.state === 'ready' && window.gde.worker().pending === 0",
         timeout=timeout)
     page.wait_for_timeout(50)
-    page.wait_for_function(f"() => window.gde.worker().pending === 0", timeout=timeout)
+    page.wait_for_function("() => window.gde.worker().pending === 0", timeout=timeout)
 
 
 def page_knobs(page) -> dict:

@@ -7,57 +7,22 @@ test-artifacts/gradient-descent-{light,dark,phone}.png (and one per demo).
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from explainer_core import demos
 from explainer_core.chapters import gradient_descent as chapter
+from tests.browser import pagekit
+from tests.browser.pagekit import READY_TIMEOUT, RUN_TIMEOUT, python_frames, shoot, shown, wait_ready_with_message
 
 pytestmark = pytest.mark.browser
 
-READY_TIMEOUT = 120_000
-RUN_TIMEOUT = 60_000
 LR = '[data-demo="gradient-descent"]'
 BP = '[data-demo="gradient-descent-backprop"]'
 GB = '[data-demo="gradient-descent-batches"]'
 
 
-def python_frames(demo: str, method: str, **args) -> list[dict]:
-    stream = demos.start(json.dumps({"demo": demo, "method": method, "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return frames
-
-
 def open_demo(page, server, selector, fragment=""):
-    page.goto(server.url + "gradient-descent/" + fragment)
-    page.locator(selector).scroll_into_view_if_needed()
-    page.locator(f'{selector}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(selector)
-
-
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
-
-
-def shoot(page, demo, path):
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
-
-
-def wait_ready_with_message(page, selector, start: str):
-    page.wait_for_function(
-        f"""() => {{ const r = document.querySelector('{selector}');
-                   return r.dataset.state === "ready"
-                     && r.querySelector(".gde-message").textContent.startsWith({json.dumps(start)}); }}""",
-        timeout=RUN_TIMEOUT)
+    return pagekit.open_demo(page, server, "gradient-descent/", selector, fragment)
 
 
 def test_backprop_table_is_cpythons_and_a_step_moves_the_weights(page, server, artifacts):

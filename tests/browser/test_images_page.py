@@ -6,56 +6,29 @@ points the worker calls). Screenshots: test-artifacts/images-{light,dark,phone}.
 
 from __future__ import annotations
 
-import json
 import struct
 import zlib
 
 import pytest
 
-from explainer_core import demos
+from tests.browser import pagekit
+from tests.browser.pagekit import RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="images"]'
-READY_TIMEOUT = 120_000
-RUN_TIMEOUT = 60_000
 
 
 def python_frames(**args) -> list[dict]:
-    stream = demos.start(json.dumps({"demo": "images", "method": "race", "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return frames
+    return pagekit.python_frames("images", "race", **args)
 
 
 def open_demo(page, server, fragment=""):
-    page.goto(server.url + "images/" + fragment)
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
-
-
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
-
-
-def shoot(page, demo, path):
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
+    return pagekit.open_demo(page, server, "images/", DEMO, fragment)
 
 
 def play_to_end(page):
-    page.locator(f'{DEMO} [data-action="play"]').click()
-    page.wait_for_function(
-        """() => { const r = document.querySelector('[data-demo="images"]');
-                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
-        timeout=RUN_TIMEOUT)
+    pagekit.play_to_end(page, DEMO)
 
 
 def png(width: int, height: int) -> bytes:

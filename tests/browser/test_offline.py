@@ -9,7 +9,6 @@ the service worker's network: the test checks that first.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 
 import pytest

@@ -7,62 +7,34 @@ chapter module. Screenshots: test-artifacts/random-search-{light,dark,phone}.png
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from explainer_core import demos
 from explainer_core.chapters import random_search as chapter
+from tests.browser import pagekit
+from tests.browser.pagekit import READY_TIMEOUT, RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="random-search"]'
-READY_TIMEOUT = 120_000  # ms: Pyodide compiles ~10 MB of wasm; slow on a busy 2-core machine
-RUN_TIMEOUT = 60_000  # ms: the book's 10,000 iterations take a few seconds; leave room for a busy machine
 
 
 def python_frames(**args) -> list[dict]:
     """Every frame of a race() run in CPython, as the page receives them (JSON)."""
-    stream = demos.start(json.dumps({"demo": "random-search", "method": "race", "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return frames
+    return pagekit.python_frames("random-search", "race", **args)
 
 
 def open_demo(page, server):
-    page.goto(server.url + "random-search/")
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
+    return pagekit.open_demo(page, server, "random-search/", DEMO)
 
 
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
+def play_to_end(page, demo):
+    pagekit.play_to_end(page, DEMO)
 
 
 def set_field(demo, name: str, value: str):
     field = demo.locator(f'[name="{name}"]')
     field.fill(value)
-
-
-def shoot(page, demo, path):
-    """A picture of the whole demo, without the page's fixed header over it."""
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
-
-
-def play_to_end(page, demo):
-    demo.locator('[data-action="play"]').click()
-    page.wait_for_function(
-        """() => { const r = document.querySelector('[data-demo="random-search"]');
-                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
-        timeout=RUN_TIMEOUT)
 
 
 def test_the_book_run_gives_the_numbers_cpython_gives(page, server, artifacts):

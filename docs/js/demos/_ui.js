@@ -66,3 +66,20 @@ export function runButton(button, api) {
   };
   return { running: () => show(true), idle: () => show(false) };
 }
+
+// A canvas ready to draw on in CSS pixels: its backing store sized to the element times the
+// device pixel ratio (so lines stay sharp), cleared. The fallback size serves a canvas that is
+// not laid out yet (hidden, or in a closed <details>).
+export function prepareCanvas(canvas, fallbackWidth = 300, fallbackHeight = 200) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || fallbackWidth;
+  const height = canvas.clientHeight || fallbackHeight;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height };
+}

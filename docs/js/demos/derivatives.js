@@ -5,7 +5,7 @@
 // this file only draws and formats. The drawing functions are pure (a canvas and plain data in,
 // pixels out); mount() keeps one plain `state` object and wires the controls to Python.
 
-import { feedback, field, html, options, runButton } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized, runButton } from "./_ui.js";
 
 // Okabe-Ito: vermillion (forward difference), bluish green (central), blue (the exact tangent;
 // sky blue on the dark palette, where blue is too dark). Each also has its own dash.
@@ -38,19 +38,7 @@ const deltaText = (v) => String(Number(v.toPrecision(3)));
 
 // ---- drawing -------------------------------------------------------------------------------------
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 360;
-  const height = canvas.clientHeight || 240;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepareCanvas = (canvas) => prepareCanvasSized(canvas, 360, 240);
 
 // pixel <-> data, inside PAD; `tx`/`ty` map data to the axis's own scale (log10 for the errors)
 function plotScale(width, height, [x0, x1], [y0, y1], tx = (v) => v, ty = (v) => v) {

@@ -3,24 +3,11 @@
 // against forward passes. Every number and every choice comes from explainer_core.demos.evolution
 // in the worker (setup, run); this file draws.
 
-import { feedback, field, html, options } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas } from "./_ui.js";
 
 const PAD = { left: 48, right: 12, top: 8, bottom: 30 };
 const NAMES = ["population", "mutation_rate", "decay", "reset_after", "fraction", "rounds", "seed"];
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 300;
-  const height = canvas.clientHeight || 200;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
 
 // Axes with a few ticks; `log` for a log scale on y. Returns the two scales.
 function axes(ctx, width, height, { xr, yr, log, xlabel, ylabel, fg, xfmt, yfmt }) {

@@ -5,7 +5,7 @@
 // explainer_core.shallow.forward; the browser tests check the two agree), because a round trip
 // to the worker per slider event is too slow to follow a drag.
 
-import { feedback, field, html, options, runButton } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized, runButton } from "./_ui.js";
 
 // ---- the network: pure functions of the knobs -----------------------------------------------
 
@@ -47,19 +47,7 @@ export function networkPieces(knobs, width, xs, activation) {
 const PAD = { left: 40, right: 10, top: 10, bottom: 30 };
 const LOSS_PAD = { left: 48, right: 10, top: 8, bottom: 28 };
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 360;
-  const height = canvas.clientHeight || 200;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepareCanvas = (canvas) => prepareCanvasSized(canvas, 360, 200);
 
 function plotScale(width, height, [x0, x1], [y0, y1], pad, ty = (y) => y) {
   const w = width - pad.left - pad.right;

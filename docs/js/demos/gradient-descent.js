@@ -5,23 +5,9 @@
 // Every number and every default comes from explainer_core.demos.gradient_descent (setup, check,
 // train); this file draws. Its drawing helpers are shared with gradient-descent-batches.js.
 
-import { feedback, field, html } from "./_ui.js";
+import { feedback, field, html, prepareCanvas } from "./_ui.js";
 
 const PAD = { left: 52, right: 12, top: 10, bottom: 34 };
-
-export function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 300;
-  const height = canvas.clientHeight || 200;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
 
 // The page's colours: text from Material's variable, lines from Okabe-Ito (lighter blue on dark).
 export function palette(root) {

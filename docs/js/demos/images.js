@@ -4,7 +4,7 @@
 // every choice comes from explainer_core.demos.images in the worker (setup, race); this file
 // draws, and decodes the reader's own picture (it never leaves the page).
 
-import { feedback, field, html, options } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized } from "./_ui.js";
 
 const METHODS = {
   evolution: { colour: "#D55E00", dark: "#F07A2E", dash: [7, 4], key: "gde-im__key--evolution" },
@@ -18,19 +18,7 @@ const TYPED = ["width", "depth", "children", "sigma", "sgd_lr", "batch", "adam_l
 const count = (n) => Number(n).toLocaleString("en-US");
 const fixed = (v) => (v === null || v === undefined ? "diverged" : v.toFixed(4));
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 300;
-  const height = canvas.clientHeight || 150;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepareCanvas = (canvas) => prepareCanvasSized(canvas, 300, 150);
 
 // Grey levels 0..255 (rows from the top) as an n×n canvas.
 function greyImage(levels, n) {

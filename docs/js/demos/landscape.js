@@ -3,7 +3,7 @@
 // worker (setup, place, race). The drawing functions are pure (a canvas and plain data in,
 // pixels out); mount() keeps one plain `state` object and wires the controls to Python.
 
-import { feedback, field, html, options } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized } from "./_ui.js";
 
 const VIRIDIS = [
   [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
@@ -45,19 +45,7 @@ function heatmapImage({ a, shade }) {
   return canvas;
 }
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 360;
-  const height = canvas.clientHeight || 360;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepareCanvas = (canvas) => prepareCanvasSized(canvas, 360, 360);
 
 // The pixel <-> data mapping of a plot inside `pad` (y may be drawn on a log scale: `ty`).
 function plotScale(width, height, [x0, x1], [y0, y1], pad = PAD, ty = (y) => y) {

@@ -3,7 +3,7 @@
 // worker (setup, check, run); this file only draws: the contour map with the paths, the loss of
 // each method against steps, and Adam's moments for one coordinate.
 
-import { feedback, field, html, options, runButton } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized, runButton } from "./_ui.js";
 
 const VIRIDIS = [
   [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142],
@@ -62,19 +62,7 @@ function bandImage({ n, band, bands }) {
   return canvas;
 }
 
-function prepare(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 320;
-  const height = canvas.clientHeight || 320;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepare = (canvas) => prepareCanvasSized(canvas, 320, 320);
 
 function scaleOf(width, height, [x0, x1], [y0, y1], pad, ty = (y) => y) {
   const w = width - pad.left - pad.right;

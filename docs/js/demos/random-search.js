@@ -3,7 +3,7 @@
 // map (the class it picks in each cell, pale where it is unsure). Every number and every choice
 // comes from explainer_core.demos.random_search in the worker (setup, race); this file draws.
 
-import { feedback, field, html, options } from "./_ui.js";
+import { feedback, field, html, options, prepareCanvas as prepareCanvasSized } from "./_ui.js";
 
 // Okabe-Ito: a colour and a marker shape per class, a colour and a dash per method.
 const CLASSES = [
@@ -20,19 +20,7 @@ const PAD = { left: 44, right: 12, top: 8, bottom: 30 };
 
 // ---- drawing: pure functions of a canvas and plain data -------------------------------------
 
-function prepareCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 300;
-  const height = canvas.clientHeight || 300;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return { ctx, width, height };
-}
+const prepareCanvas = (canvas) => prepareCanvasSized(canvas, 300, 300);
 
 // A map from Python (class * levels + level per cell, rows from the top) as an n×n image: the
 // class's colour, more opaque the surer the network is.
