@@ -1,6 +1,5 @@
 """Charts of the "Real landscapes" chapter (slug `real-landscapes`), data from
-`explainer_core.chapters.real_landscapes` and, for the dimensionality sweep,
-`explainer_core.chapters.dimensions`.
+`explainer_core.chapters.real_landscapes`.
 
 Heatmaps with optimisation paths on them (surfaces, saddles, slices, planes): one chart function,
 `landscape_panels`, draws any data in the `panels` / `grid` / `paths` shape (one heatmap per panel,
@@ -8,14 +7,13 @@ side by side) and is registered under one name per experiment. Paths start at a 
 a cross; a white halo keeps every colour readable on every part of the colour scale, in light and
 dark mode.
 
-Line charts: optimizer races, barriers, Hessian spectra, sharpness and the dimensionality sweep.
+Line charts: optimizer races, barriers, Hessian spectra, and sharpness.
 Colours from `_style` (Okabe-Ito), dashes as a second cue.
 """
 
 from __future__ import annotations
 
-from explainer_core import train
-from explainer_core.chapters import dimensions, real_landscapes
+from explainer_core.chapters import real_landscapes
 
 from . import _style, register
 
@@ -413,69 +411,3 @@ def flat_sharp(data: dict) -> alt.LayerChart:
     )
 
 
-def dimensionality_sweep_data(sigma: str = "0.1") -> dict:
-    fractions = dimensions.improvement_by_dimension(
-        dimensions=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), sigma=float(sigma))
-    compute = dimensions.evaluations_to_target()
-    for record in compute:
-        record["compute"] = train.compute(record["forward_passes"], record["backward_passes"])
-        record["method"] = {"tweak_and_keep": "random mutation (σ = 1/D, keep if better)",
-                            "gradient_descent": "gradient descent (lr 0.1)"}[record["method"]]
-    return {
-        "fractions": [{"parameters": r["parameters"], "series": "measured",
-                       "fraction": r["fraction"]} for r in fractions]
-        + [{"parameters": r["parameters"], "series": "Φ(−σD/2), the large-D formula",
-            "fraction": r["approx"]} for r in fractions],
-        "compute": compute,
-    }
-
-
-def dimensionality_sweep_description(data: dict) -> str:
-    measured = sorted((r for r in data["fractions"] if r["series"] == "measured"),
-                      key=lambda r: r["parameters"])
-    fractions = ", ".join(f"{r['fraction']:.0%} at D = {r['parameters']}"
-                          for r in measured[:: max(1, len(measured) // 4)])
-    by_method: dict[str, list[dict]] = {}
-    for r in sorted(data["compute"], key=lambda r: r["parameters"]):
-        by_method.setdefault(r["method"], []).append(r)
-    costs = "; ".join(f"{method}: {rows[0]['compute']:,} forward-pass equivalents at D = {rows[0]['parameters']}, "
-                      f"{rows[-1]['compute']:,} at D = {rows[-1]['parameters']}"
-                      for method, rows in by_method.items())
-    return ("Left: the share of random mutations of fixed size that lower the loss of a sphere, "
-            f"against the number of parameters D: {fractions}. Right: the compute (forward "
-            f"passes plus twice the backward passes) needed to halve the loss. {costs}.")
-
-
-@register("dimensionality_sweep", data=dimensionality_sweep_data,
-          description=dimensionality_sweep_description)
-def dimensionality_sweep(data: dict) -> alt.HConcatChart:
-    import altair as alt  # imported only when a chart is rendered, not on a cached build
-
-    d_axis = alt.X("parameters:Q", title="number of parameters D (log scale)",
-                   scale=alt.Scale(type="log"))
-    series = alt.Color("series:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320))
-    fractions = alt.Chart(alt.NamedData("fractions")).mark_line(point=True, strokeWidth=2).encode(
-        x=d_axis,
-        y=alt.Y("fraction:Q", title="share of mutations that improve", axis=alt.Axis(format="%")),
-        color=series,
-        strokeDash=alt.StrokeDash("series:N", legend=None),
-        tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("series:N"),
-                 alt.Tooltip("fraction:Q", format=".3%")],
-    ).properties(width=320, height=260,
-                 title=alt.TitleParams("Random mutations that help",
-                                       subtitle="sphere |θ|², σ fixed"))
-    method = alt.Color("method:N", title="", legend=alt.Legend(orient="bottom", labelLimit=320,
-                                                                columns=1))
-    compute = alt.Chart(alt.NamedData("compute")).mark_line(point=True, strokeWidth=2).encode(
-        x=d_axis,
-        y=alt.Y("compute:Q", title="compute to halve the loss (forward + 2 × backward passes, log)",
-                scale=alt.Scale(type="log")),
-        color=method,
-        strokeDash=alt.StrokeDash("method:N", legend=None),
-        tooltip=[alt.Tooltip("parameters:Q", title="D"), alt.Tooltip("method:N"),
-                 alt.Tooltip("compute:Q", format=","), alt.Tooltip("reached:N")],
-    ).properties(width=320, height=260,
-                 title=alt.TitleParams("Compute to reach the target",
-                                       subtitle="from |θ|² = 1 to 0.5"))
-    return alt.hconcat(fractions, compute).resolve_scale(color="independent",
-                                                         strokeDash="independent")

@@ -31,7 +31,7 @@ from .. import validate
 
 DEMOS = ("function", "landscape", "random-search", "derivatives", "evolution", "gradient-descent",
          "gradient-descent-backprop", "gradient-descent-batches", "momentum-adam", "images",
-         "real-landscapes")
+         "dimensions", "real-landscapes", "neuroevolution", "evolution-wins", "conclusion")
 
 
 def module_name(demo: str) -> str:

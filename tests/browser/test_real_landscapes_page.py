@@ -16,7 +16,7 @@ DEMO = '[data-demo="real-landscapes"]'
 CHART = f'{DEMO} [data-chart="optimizer_race"]'
 READY_TIMEOUT = 120_000  # ms: Pyodide compiles ~10 MB of wasm; slow on a busy 2-core machine
 CHARTS = ["optimizer_race", "surface_paths", "saddle_paths", "hessian_spectrum",
-          "dimensionality_sweep", "training_slices", "flat_sharp", "connectivity_plane",
+          "training_slices", "flat_sharp", "connectivity_plane",
           "connectivity_barrier"]
 
 

@@ -28,7 +28,6 @@ CASES = {
     "connectivity_barrier": {"hidden": "4"},
     "hessian_spectrum": {"hidden": "2", "steps": "60"},
     "flat_sharp": {"directions": "3"},
-    "dimensionality_sweep": {},
 }
 
 DEFAULT_SIZED = ["surface_paths", "saddle_paths", "training_slices", "connectivity_plane",

@@ -239,3 +239,17 @@ def test_every_page_and_the_404_page_carry_the_policy_and_no_katex_script(built)
         assert 'http-equiv="Content-Security-Policy"' in page.read_text(), page
     assert not list((site / "assets/vendor/katex").rglob("*.js"))  # maths is typeset at build time
     assert list((site / "assets/vendor/katex/fonts").glob("*.woff2"))
+
+
+def test_home_page_lists_every_chapter_of_the_navigation_once_in_order():
+    """The home page is the table of contents: one numbered line per chapter, in the navigation's
+    order, under the navigation's title, so a chapter added to the nav cannot be missing there."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav_block = config[config.index("\nnav:\n"):]
+    nav = re.findall(r"^  - (.+?): (\S+\.md)\s*$", nav_block, re.M)
+    chapters = [(title, page) for title, page in nav if page != "index.md"]
+    home = (ROOT / "docs/index.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^(\d+)\. \[(.+?)\]\((\S+?\.md)\): \S.*$", home, re.M)
+    assert [(title, page) for _, title, page in listed] == chapters
+    assert [int(n) for n, _, _ in listed] == list(range(1, len(chapters) + 1))
+    assert len(chapters) >= 13
