@@ -351,6 +351,9 @@ export default async function mount(root, api) {
     }
     playButton.textContent = "Play";
     playButton.setAttribute("aria-pressed", "false");
+    // the last chunk's numbers are on screen when the demo says it is ready (the canvases follow
+    // at the next animation frame)
+    if (state.methods) showNumbers();
     if (!state.run) api.setState("ready");
   }
 
