@@ -306,6 +306,7 @@ export default async function mount(root, api) {
     playButton.setAttribute("aria-pressed", "false");
     stepButton.textContent = "Step";
     stepButton.setAttribute("aria-pressed", "false");
+    if (state.frame) showNumbers(); // the last chunk's numbers are on screen at "ready"
     if (!state.run) api.setState("ready");
   }
 

@@ -337,6 +337,7 @@ export default async function mount(root, api) {
     }
     playButton.textContent = "Play";
     playButton.setAttribute("aria-pressed", "false");
+    if (state.setup) showNumbers(); // the last chunk's numbers are on screen at "ready"
     if (!state.run) api.setState("ready");
   }
 
