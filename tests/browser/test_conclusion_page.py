@@ -7,55 +7,27 @@ test-artifacts/conclusion-{light,dark,phone}.png.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from explainer_core import demos
 from explainer_core.chapters import conclusion as chapter
+from tests.browser import pagekit
+from tests.browser.pagekit import RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="conclusion"]'
-READY_TIMEOUT = 120_000  # ms: the first Pyodide boot on a busy 2-core machine
-RUN_TIMEOUT = 60_000
 
 
 def python_last_frame(**args) -> dict:
-    stream = demos.start(json.dumps({"demo": "conclusion", "method": "race", "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return frames[-1]
+    return pagekit.python_frames("conclusion", "race", **args)[-1]
 
 
 def open_demo(page, server, fragment=""):
-    page.goto(server.url + "conclusion/" + fragment)
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
-
-
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
-
-
-def shoot(page, demo, path):
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
+    return pagekit.open_demo(page, server, "conclusion/", DEMO, fragment)
 
 
 def play_to_end(page, demo):
-    demo.locator('[data-action="play"]').click()
-    page.wait_for_function(
-        """() => { const r = document.querySelector('[data-demo="conclusion"]');
-                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
-        timeout=RUN_TIMEOUT)
+    pagekit.play_to_end(page, DEMO)
 
 
 def test_the_race_gives_the_numbers_cpython_gives_and_the_table_is_built(page, server, artifacts):

@@ -12,54 +12,29 @@ import json
 import pytest
 
 from explainer_core import demos
+from tests.browser import pagekit
+from tests.browser.pagekit import RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 
 DEMO = '[data-demo="neuroevolution"]'
-READY_TIMEOUT = 120_000  # ms: Pyodide compiles ~10 MB of wasm; slow on a busy 2-core machine
-RUN_TIMEOUT = 60_000
 
 
 def python_frames(**args) -> list[dict]:
-    stream = demos.start(json.dumps({"demo": "neuroevolution", "method": "run", "args": args}))
-    frames = []
-    while True:
-        chunk = json.loads(stream.advance(100_000, 60_000))
-        frames += chunk["frames"]
-        if chunk["done"]:
-            return [f for f in frames if not f.get("catch_up")]
+    return [f for f in pagekit.python_frames("neuroevolution", "run", **args) if not f.get("catch_up")]
+
+
+def open_demo(page, server, fragment=""):
+    return pagekit.open_demo(page, server, "neuroevolution/", DEMO, fragment)
+
+
+def play_to_end(page, demo):
+    pagekit.play_to_end(page, DEMO)
 
 
 def python_setup(**args) -> dict:
     return json.loads(demos.call(json.dumps({"demo": "neuroevolution", "method": "setup",
                                              "args": args})))["result"]
-
-
-def open_demo(page, server, fragment=""):
-    page.goto(server.url + "neuroevolution/" + fragment)
-    page.locator(DEMO).scroll_into_view_if_needed()
-    page.locator(f'{DEMO}[data-state="ready"]').wait_for(timeout=READY_TIMEOUT)
-    return page.locator(DEMO)
-
-
-def shown(demo, role: str) -> float:
-    return float(demo.locator(f'[data-role="{role}"]').get_attribute("data-value"))
-
-
-def shoot(page, demo, path):
-    box = demo.bounding_box()
-    x, y = page.evaluate("() => [window.scrollX, window.scrollY]")
-    page.screenshot(path=str(path), full_page=True,
-                    clip={"x": box["x"] + x, "y": box["y"] + y, "width": box["width"],
-                          "height": box["height"]})
-
-
-def play_to_end(page, demo):
-    demo.locator('[data-action="play"]').click()
-    page.wait_for_function(
-        """() => { const r = document.querySelector('[data-demo="neuroevolution"]');
-                   return r.dataset.state === "ready" && r.querySelector(".gde-message").textContent.startsWith("Done"); }""",
-        timeout=RUN_TIMEOUT)
 
 
 def test_the_default_run_gives_the_numbers_cpython_gives_and_bad_input(page, server, artifacts):
