@@ -106,7 +106,7 @@ function drawChart(canvas, { history, column, xmax, logx, xlabel, colour, lines 
 }
 
 // The reader's file: checked, decoded, cropped to its centre square and kept at most 256×256.
-async function decode(file, limits) {
+export async function decode(file, limits) {
   if (!file) return { error: "no file was chosen" };
   if (file.size > limits.file_bytes) {
     return { error: `this file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${limits.file_bytes / 1048576} MB` };
@@ -138,7 +138,7 @@ async function decode(file, limits) {
 }
 
 // The kept square at n×n, as grey levels 0..255 (ITU-R BT.601 luma).
-function greyLevels(source, n) {
+export function greyLevels(source, n) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = n;
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
