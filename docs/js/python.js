@@ -1,99 +1,194 @@
-// The site's one Python worker (Pyodide + numpy + explainer_core), started the first time a demo
-// needs it and kept for as long as the tab is open: with Material's instant navigation a page
+// The site's Python workers (Pyodide + numpy + explainer_core), started the first time a demo
+// needs one and kept for as long as the tab is open: with Material's instant navigation a page
 // change keeps this module, so the next chapter's demos find Python already running.
+//
+// Most demos share one worker, the "main" lane. A demo that runs several heavy computations at
+// once (the image race: one method per worker) or code that may never return (a reader's own
+// function) asks for a named lane: a worker of its own, started on first use. A lane can be
+// restarted (terminated at once and booted afresh), which is how a run that never yields is
+// stopped.
 
-const worker = {
-  instance: null,
-  booting: null, // Promise resolved when Python is ready
-  pending: new Map(), // id -> {resolve, reject, onFrames, onError}
-  nextId: 1,
-  progress: new Set(), // callbacks (fraction, label)
-  starts: 0, // how many workers this tab started (tests check that a page change starts none)
-  timings: null, // the boot's milliseconds, from the worker: {pyodide, packages, imports, total}
+const MAIN = "main";
+
+class Lane {
+  constructor(name) {
+    this.name = name;
+    this.instance = null;
+    this.booting = null; // Promise resolved when Python is ready
+    this.ready = false;
+    this.pending = new Map(); // id -> {resolve, reject, onFrames, onError, stream}
+    this.starts = 0; // how many workers this lane started (tests check a page change starts none)
+    this.timings = null; // the boot's milliseconds, from the worker
+    this.config = null;
+  }
+}
+
+const lanes = new Map([[MAIN, new Lane(MAIN)]]);
+const progress = new Set(); // callbacks (fraction, label) while the main lane boots
+let nextId = 1;
+
+const laneOf = (name = MAIN) => {
+  if (!lanes.has(name)) lanes.set(name, new Lane(name));
+  return lanes.get(name);
 };
 
-export function startWorker(config) {
-  if (worker.booting) return worker.booting;
-  worker.starts += 1;
-  worker.startedAt = performance.now();
-  worker.booting = new Promise((resolve, reject) => {
+// Start the lane's worker (once); resolves with the boot's timings when Python is ready.
+export function startWorker(config, name = MAIN) {
+  const lane = laneOf(name);
+  if (lane.booting) return lane.booting;
+  lane.config = config;
+  lane.starts += 1;
+  lane.startedAt = performance.now();
+  lane.booting = new Promise((resolve, reject) => {
     const instance = new Worker(new URL("./worker.js", import.meta.url));
-    worker.instance = instance;
+    lane.instance = instance;
     instance.onmessage = ({ data }) => {
+      if (instance !== lane.instance) return; // a terminated worker's last words
       if (data.progress) {
-        worker.progress.forEach((cb) => cb(data.progress.fraction, data.progress.label));
+        if (name === MAIN) progress.forEach((cb) => cb(data.progress.fraction, data.progress.label));
       } else if (data.ready) {
-        worker.timings = { ...data.timings, startedAt: worker.startedAt, readyAt: performance.now() };
-        window.dispatchEvent(new Event("gde:python-ready")); // offline.js keeps the runtime then
+        lane.ready = true;
+        lane.timings = { ...data.timings, startedAt: lane.startedAt, readyAt: performance.now() };
+        if (name === MAIN) window.dispatchEvent(new Event("gde:python-ready")); // offline.js keeps the runtime then
         resolve(data.timings);
       } else if (data.bootError) {
-        failWorker(new Error(data.bootError));
+        failWorker(lane, new Error(data.bootError));
         reject(new Error(data.bootError));
       } else if (data.id !== undefined) {
-        route(data);
+        route(lane, data);
       }
     };
     instance.onerror = (event) => {
       const error = new Error(event.message || "the Python worker could not start");
-      failWorker(error);
+      failWorker(lane, error);
       reject(error);
     };
-    instance.postMessage({ boot: config });
+    // only the main lane imports the other chapters' demos while idle: a lane does one job
+    instance.postMessage({ boot: { ...config, warmUp: name === MAIN } });
   });
-  return worker.booting;
+  return lane.booting;
 }
 
-function failWorker(error) {
-  if (worker.instance) worker.instance.terminate();
-  worker.instance = null;
-  worker.booting = null; // a retry starts afresh
-  worker.pending.forEach((p) => p.reject(error));
-  worker.pending.clear();
+function failWorker(lane, error) {
+  if (lane.instance) lane.instance.terminate();
+  lane.instance = null;
+  lane.booting = null; // a retry starts afresh
+  lane.ready = false;
+  lane.pending.forEach((p) => p.reject(error));
+  lane.pending.clear();
 }
 
-function route(message) {
-  const pending = worker.pending.get(message.id);
+function route(lane, message) {
+  const pending = lane.pending.get(message.id);
   if (!pending) return;
   if (message.frames !== undefined) {
     // a chunk of a streaming run
     if (message.ok === false) pending.onError?.(message.error);
     if (message.frames.length) pending.onFrames?.(message.frames);
     if (message.done || message.ok === false) {
-      worker.pending.delete(message.id);
+      lane.pending.delete(message.id);
       pending.resolve({ ok: message.ok !== false, error: message.error, cancelled: !!message.cancelled });
     }
     return;
   }
-  worker.pending.delete(message.id);
+  lane.pending.delete(message.id);
   pending.resolve(message);
 }
 
 // Calls a progress callback (fraction, label) while Python boots; returns its remover.
 export function onProgress(callback) {
-  worker.progress.add(callback);
-  return () => worker.progress.delete(callback);
+  progress.add(callback);
+  return () => progress.delete(callback);
 }
 
-// call(demo, method, args) -> Promise<{ok, result} | {ok: false, error: {type, message, arg}}>
-export function call(demo, method, args) {
-  const id = worker.nextId++;
+// The lane ready for a message: the main lane must have been started (the runtime does it before
+// a demo mounts); another lane starts here, with the main lane's configuration.
+async function readyLane(name) {
+  const lane = laneOf(name);
+  if (!lane.booting) {
+    const config = lane.config || lanes.get(MAIN).config;
+    if (!config) throw new Error("Python was not started");
+    startWorker(config, name);
+  }
+  await lane.booting;
+  return lane;
+}
+
+const failed = (error) => ({ ok: false, error: { type: "WorkerError", message: error.message } });
+
+// call(demo, method, args, lane) -> Promise<{ok, result} | {ok: false, error: {type, message, arg}}>
+export async function call(demo, method, args, name = MAIN) {
+  let lane;
+  try {
+    lane = await readyLane(name);
+  } catch (error) {
+    return failed(error);
+  }
+  const id = nextId++;
   return new Promise((resolve, reject) => {
-    worker.pending.set(id, { resolve, reject });
-    worker.instance.postMessage({ id, demo, method, args });
+    lane.pending.set(id, { resolve, reject });
+    lane.instance.postMessage({ id, demo, method, args });
   });
 }
 
-// stream(demo, method, args, {onFrames, onError, chunkFrames, intervalMs}) -> {done, cancel()}
-export function stream(demo, method, args, { onFrames, onError, chunkFrames = 1000, intervalMs = 0 } = {}) {
-  const id = worker.nextId++;
-  const done = new Promise((resolve, reject) => {
-    worker.pending.set(id, { resolve, reject, onFrames, onError });
-    worker.instance.postMessage({ id, demo, method, args, stream: { chunkFrames, intervalMs } });
-  });
-  return { done, cancel: () => worker.instance?.postMessage({ cancel: id }) };
+// stream(demo, method, args, {onFrames, onError, chunkFrames, intervalMs}, lane)
+//   -> {done, cancel(), pace(intervalMs)}: pace changes the pause between chunks of a running run.
+// A run on a lane still booting starts when it is ready (unless cancelled meanwhile).
+export function stream(demo, method, args, { onFrames, onError, chunkFrames = 1000, intervalMs = 0 } = {}, name = MAIN) {
+  let id = null;
+  let lane = null;
+  let cancelled = false;
+  let interval = intervalMs;
+  const done = readyLane(name).then(
+    (ready) => new Promise((resolve, reject) => {
+      if (cancelled) return resolve({ ok: true, cancelled: true });
+      lane = ready;
+      id = nextId++;
+      lane.pending.set(id, { resolve, reject, onFrames, onError, stream: true });
+      lane.instance.postMessage({ id, demo, method, args, stream: { chunkFrames, intervalMs: interval } });
+    }),
+    (error) => {
+      onError?.(failed(error).error);
+      return { ok: false, error: failed(error).error, cancelled: false };
+    },
+  );
+  const cancel = () => {
+    cancelled = true;
+    if (id !== null) lane.instance?.postMessage({ cancel: id });
+  };
+  const pace = (ms) => {
+    interval = ms;
+    if (id !== null) lane.instance?.postMessage({ pace: id, intervalMs: ms });
+  };
+  return { done, cancel, pace };
 }
 
-// For tests and benchmarks.
-export const stats = () => ({
-  starts: worker.starts, pending: worker.pending.size, ready: !!worker.instance, timings: worker.timings ?? null,
-});
+// Terminate the lane's worker at once and boot a fresh one: its calls answer {ok: false, error:
+// {type: "Terminated"}}, its runs end {ok: false, cancelled: true, terminated: true}. Resolves
+// when the new worker is ready. State the old worker held (a reader's function) is gone.
+export function restartLane(name) {
+  const lane = laneOf(name);
+  const config = lane.config || lanes.get(MAIN).config;
+  if (lane.instance) lane.instance.terminate();
+  lane.instance = null;
+  lane.booting = null;
+  lane.ready = false;
+  const error = { type: "Terminated", message: "Python was restarted" };
+  lane.pending.forEach((p) => p.resolve(p.stream ? { ok: false, cancelled: true, terminated: true, error } : { ok: false, error }));
+  lane.pending.clear();
+  return startWorker(config, name);
+}
+
+// For tests and benchmarks: the main lane's figures, and every lane's.
+export const stats = () => {
+  const main = lanes.get(MAIN);
+  return {
+    starts: main.starts,
+    pending: [...lanes.values()].reduce((n, lane) => n + lane.pending.size, 0),
+    ready: main.ready,
+    timings: main.timings ?? null,
+    lanes: Object.fromEntries([...lanes].map(([name, lane]) => [name, {
+      starts: lane.starts, ready: lane.ready, pending: lane.pending.size, timings: lane.timings ?? null,
+    }])),
+  };
+};

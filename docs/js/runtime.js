@@ -8,7 +8,7 @@
 // viewport or is touched; text and charts never wait for it. Each demo root carries data-state:
 // loading | ready | running | error. Charts: see charts.js.
 
-import { call, onProgress, startWorker, stats, stream } from "./python.js";
+import { call, onProgress, restartLane, startWorker, stats, stream } from "./python.js";
 import { chartByName, liveChart, mountCharts } from "./charts.js";
 import { linkDemo } from "./link.js";
 
@@ -59,13 +59,16 @@ async function bootDemo(root, signal) {
     if (signal.aborted) return;
     performance.mark(`gde:imported:${root.dataset.demo}`);
     const api = {
-      call: (method, args) => call(root.dataset.demo, method, args),
-      stream: (method, args, options) => {
-        const run = stream(root.dataset.demo, method, args, options);
+      // {lane: "name"} runs it in a worker of its own (python.js), started on first use
+      call: (method, args, { lane } = {}) => call(root.dataset.demo, method, args, lane),
+      stream: (method, args, options = {}) => {
+        const run = stream(root.dataset.demo, method, args, options, options.lane);
         runs.add(run);
         run.done.finally(() => runs.delete(run));
         return run;
       },
+      // terminate a lane's worker at once and boot a fresh one (a run that never yields)
+      restartLane: (lane) => restartLane(lane),
       setState: (state, message) => setState(root, state, message),
       // the chart the build drew inside this demo (a demo module's CHART), or null
       chart: () => {

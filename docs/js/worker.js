@@ -1,16 +1,19 @@
 // The Python worker: Pyodide + numpy + explainer_core, off the page's main thread.
 //
 // Protocol (page -> worker):
-//   {boot: {pyodideURL, lockURL}}                  start Python (posts progress, then ready)
+//   {boot: {pyodideURL, lockURL, warmUp}}          start Python (posts progress, then ready);
+//                                                  warmUp: import every demo module while idle
 //   {id, demo, method, args}                       one call   -> {id, ok, result} | {id, ok: false, error}
 //   {id, demo, method, args, stream: {chunkFrames, intervalMs}}
 //                                                  a run      -> {id, ok, frames, done} chunks
 //   {cancel: id}                                   stop a run -> its last chunk has cancelled: true
+//   {pace: id, intervalMs}                         a run's new pause between chunks
 // All numerics happen in Python (explainer_core.demos); this file only moves JSON.
 
 let pyodide = null;
 let demos = null;
 const cancelled = new Set();
+const paces = new Map(); // run id -> its pause between chunks (ms), changed by {pace}
 
 function progress(fraction, label) {
   postMessage({ progress: { fraction, label } });
@@ -82,7 +85,7 @@ async function fetchEarly(pyodideURL, lockURL) {
 
 // The site's lock file is Pyodide's own plus explainer_core's wheel, so both packages load by
 // name and Pyodide checks each download against the sha256 the lock gives.
-async function boot({ pyodideURL, lockURL }) {
+async function boot({ pyodideURL, lockURL, warmUp: warm = true }) {
   const t0 = performance.now();
   const failure = bootFailure(180_000);
   try {
@@ -116,7 +119,7 @@ async function boot({ pyodideURL, lockURL }) {
         total: performance.now() - t0,
       },
     });
-    setTimeout(warmUp, WARM_UP_DELAY_MS);
+    if (warm) setTimeout(warmUp, WARM_UP_DELAY_MS);
   } catch (error) {
     postMessage({ bootError: String(error && error.message ? error.message : error).split("\n")[0] });
   } finally {
@@ -180,12 +183,13 @@ async function handleStream(message) {
 async function streamChunks(message) {
   const { id } = message;
   const { chunkFrames = 1000, intervalMs = 0 } = message.stream;
+  paces.set(id, intervalMs);
   let run;
   try {
     run = demos.start(request(message));
     for (;;) {
-      // Yield to the event loop so that a {cancel} message can arrive between chunks.
-      await pause(intervalMs);
+      // Yield to the event loop so that a {cancel} or {pace} message can arrive between chunks.
+      await pause(paces.get(id));
       if (cancelled.has(id)) {
         cancelled.delete(id);
         postMessage({ id, ok: true, frames: [], done: true, cancelled: true });
@@ -198,6 +202,7 @@ async function streamChunks(message) {
   } catch (error) {
     postMessage({ id, ok: false, frames: [], done: true, error: { type: "InternalError", message: internalMessage(error) } });
   } finally {
+    paces.delete(id);
     if (run) {
       run.close();
       run.destroy();
@@ -209,6 +214,7 @@ self.onmessage = ({ data }) => {
   lastMessage = performance.now();
   if (data.boot) return boot(data.boot);
   if (data.cancel !== undefined) return cancelled.add(data.cancel);
+  if (data.pace !== undefined) return paces.has(data.pace) && paces.set(data.pace, Math.max(0, Number(data.intervalMs) || 0));
   if (!demos) {
     postMessage({ id: data.id, ok: false, error: { type: "NotReady", message: "Python is still loading" } });
   } else if (data.stream) {
