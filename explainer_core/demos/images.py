@@ -7,9 +7,15 @@ compute, to within one of its own steps; the race stops when each has spent the 
 Methods (typed fields arrive as the strings the reader typed):
     setup(**settings)   the target, the start (the same network for the three), the parameter
                         count, each method's cost per step, and the page's choices and fields
-    race(**settings, start, images_ms)
+    race(**settings, start, images_ms, methods)
                         a generator of frames: each method's step, compute, loss and divergence,
-                        its picture at most every `images_ms` ms; resumable at compute `start`
+                        its picture at most every `images_ms` ms; resumable at compute `start`;
+                        `methods` (a list) races only those, so that the page can run each
+                        method in a worker of its own (each method's noise has its own stream of
+                        the seed, so its numbers are the same alone or with the others)
+    ending(**settings, states, mode)
+                        the last sentence of a race from each method's final state, for a race
+                        run one method per worker
 
 `picture` is "smiley", "photo" or "yours"; with "yours", `pixels` holds the reader's picture as
 size * size grey levels 0 .. 255, rows from the top (decoded and downscaled in the page).
@@ -183,32 +189,73 @@ def _blowing_up(method: str, value: float, r: chapter.Racer, s: chapter.Settings
             "smaller learning rate.")
 
 
-def _ending(s: chapter.Settings, runners: dict, mode: str = "compute") -> tuple[str, str]:
+def _ending(s: chapter.Settings, states: dict, mode: str = "compute") -> tuple[str, str]:
+    """The outcome word and the last sentence, from each method's final {step, compute, loss,
+    diverged}."""
     parts = []
-    for m, r in runners.items():
-        if r.diverged is not None:
-            parts.append(f"{chapter.NAMES[m]} diverged at step {r.diverged:,}")
+    for m, r in states.items():
+        if r["diverged"] is not None:
+            parts.append(f"{chapter.NAMES[m]} diverged at step {r['diverged']:,}")
         else:
-            parts.append(f"{chapter.NAMES[m]} loss {r.loss():.4f} after {r.step:,} steps"
-                         + (f" ({r.compute:,.0f} image passes)" if mode == "steps" else ""))
-    finite = {m: r.loss() for m, r in runners.items() if r.diverged is None}
+            parts.append(f"{chapter.NAMES[m]} loss {r['loss']:.4f} after {r['step']:,} steps"
+                         + (f" ({r['compute']:,.0f} image passes)" if mode == "steps" else ""))
+    finite = {m: r["loss"] for m, r in states.items() if r["diverged"] is None}
     best = min(finite, key=finite.get) if finite else None
     head = (f"Done: {s.budget:,} image passes each (same compute). " if mode == "compute" else
             f"Done: {s.budget:,} steps each (same steps, not the same compute). ")
     text = (head + "; ".join(parts) + "."
             + (f" Lowest loss: {chapter.NAMES[best]}." if best else ""))
-    return ("diverged" if len(finite) < len(runners) else "done"), text
+    return ("diverged" if len(finite) < len(states) else "done"), text
+
+
+def _methods(methods) -> tuple[str, ...]:
+    """The methods a race runs (all three by default), in the chapter's order."""
+    if methods is None:
+        return chapter.METHODS
+    if isinstance(methods, str):
+        methods = [methods]
+    if not isinstance(methods, (list, tuple)) or not methods:
+        raise validate.ArgumentTypeError("methods", "methods must be a list of method names")
+    chosen = {validate.choice("method", m, chapter.METHODS) for m in methods}
+    return tuple(m for m in chapter.METHODS if m in chosen)
+
+
+def _final_state(method: str, state) -> dict:
+    """One method's final state as the page sends it back, checked."""
+    if not isinstance(state, dict):
+        raise validate.ArgumentTypeError("states", f"the state of {method} must be an object")
+    step = validate.integer_in_range("step", state.get("step"), 0, 10**12)
+    compute = validate.number_in_range("compute", state.get("compute"), 0.0, 1e15)
+    diverged = state.get("diverged")
+    if diverged is not None:
+        diverged = validate.integer_in_range("diverged", diverged, 0, 10**12)
+        loss = math.inf
+    else:
+        loss = validate.number_in_range("loss", state.get("loss"), 0.0, math.inf)
+    return {"step": step, "compute": compute, "loss": loss, "diverged": diverged}
+
+
+def ending(states=None, mode: str = "compute", **args) -> dict:
+    """The outcome and the last sentence of a race whose methods ran apart (one per worker):
+    `states` holds each method's last {step, compute, loss, diverged}."""
+    _, s = settings_of(mode=mode, **args)
+    if not isinstance(states, dict) or set(states) != set(chapter.METHODS):
+        raise validate.ArgumentTypeError(
+            "states", f"states must give the final state of each of {', '.join(chapter.METHODS)}")
+    finals = {m: _final_state(m, states[m]) for m in chapter.METHODS}
+    outcome, reason = _ending(s, finals, mode)
+    return {"outcome": outcome, "reason": reason}
 
 
 def race(start: float = 0.0, images_ms: float = IMAGES_MS, mode: str = "compute",
-         **args) -> Iterator[dict]:
+         methods=None, **args) -> Iterator[dict]:
     """The three methods to the budget; one frame per budget / FRAMES image passes (at least
     MIN_FRAME_PASSES, at most FRAME_PASSES).
 
     A frame: {compute, budget, methods: {method: {step, compute, loss, diverged}}, done}, with
     `images` (the three pictures) at most every `images_ms` ms and in the first and last frame,
     `notes` ({method: sentence}) in the frame where a method diverges, and `outcome` and `reason`
-    in the last. A run resumed at compute `start` replays the race up to it (the seed fixes it),
+    in the last when the three race together (apart, `ending` gives them). A run resumed at compute `start` replays the race up to it (the seed fixes it),
     yielding only {compute, catch_up: true} frames meanwhile.
     """
     picture, s = settings_of(mode=mode, **args)
@@ -217,7 +264,8 @@ def race(start: float = 0.0, images_ms: float = IMAGES_MS, mode: str = "compute"
     images_ms = validate.number_in_range("images_ms", images_ms, 0.0, 1e7)
     if start >= budget:
         start = 0.0  # a finished race: Play runs it again
-    runners = chapter.racers(picture, s)
+    chosen = _methods(methods)
+    runners = {m: r for m, r in chapter.racers(picture, s).items() if m in chosen}
     if mode == "compute":
         every = min(max(budget / FRAMES, MIN_FRAME_PASSES), FRAME_PASSES)
     else:  # steps: at most one evolution round per frame
@@ -258,12 +306,12 @@ def race(start: float = 0.0, images_ms: float = IMAGES_MS, mode: str = "compute"
             last_images = now
             frame["images"] = {m: _grey(chapter.picture_of(r.p, r.theta)) if r.diverged is None
                                else None for m, r in runners.items()}
-        if done:
-            frame["outcome"], frame["reason"] = _ending(s, runners, mode)
+        if done and len(runners) == len(chapter.METHODS):
+            frame["outcome"], frame["reason"] = _ending(s, frame["methods"], mode)
         yield frame
         if done:
             return
         k += 1
 
 
-METHODS = {"setup": setup, "race": race}
+METHODS = {"setup": setup, "race": race, "ending": ending}

@@ -82,6 +82,21 @@ def test_bad_input_gets_its_message_beside_the_control(page, server, record):
     page.wait_for_function(
         """() => document.querySelector('[data-demo="images"] [data-error-for="your picture"]').textContent.includes("could not be read")""")
     assert demo.locator('[name="picture"]').input_value() == "smiley"
+    # an image 40,000 pixels wide, one of 0 pixels, and a file over 20 MB: refused, smiley kept
+    def refused(upload, words):
+        files.set_input_files({"name": "x.png", "mimeType": "image/png", "buffer": b""})  # clears the slot
+        files.set_input_files(upload)
+        page.wait_for_function(
+            """(words) => document.querySelector('[data-demo="images"] [data-error-for="your picture"]').textContent.includes(words)""",
+            arg=words)
+        assert "previous target is kept" in file_slot.text_content()
+        assert demo.locator('[name="picture"]').input_value() == "smiley"
+    refused({"name": "wide.png", "mimeType": "image/png", "buffer": png(40_000, 1)},
+            "this image is 40000 × 1 pixels; a side must be from 1 to 10,000")
+    zero = png(1, 1).replace(struct.pack(">II", 1, 1), struct.pack(">II", 0, 1), 1)
+    refused({"name": "zero.png", "mimeType": "image/png", "buffer": zero}, "could not be read")
+    refused({"name": "huge.png", "mimeType": "image/png", "buffer": png(8, 8) + bytes(21 * 1024 * 1024)},
+            "this file is 21.0 MB; the limit is 20 MB")
     # a real picture becomes the target, and its race gives CPython's numbers
     files.set_input_files({"name": "ramp.png", "mimeType": "image/png", "buffer": png(48, 40)})
     page.wait_for_function(
@@ -101,10 +116,18 @@ def test_stop_stops_within_half_a_second(page, server, artifacts):
     demo.locator('[data-action="play"]').click()
     page.wait_for_function(
         """() => { const r = document.querySelector('[data-demo="images"]');
-                   return r.dataset.state === "running" && Number(r.querySelector('[data-role="adam-step"]').dataset.value) >= 100; }""",
+                   return r.dataset.state === "running" && Number(r.querySelector('[data-role="adam-step"]').dataset.value) >= 100
+                 && r.querySelector('[data-role="sgd-note"]').textContent !== ""; }""",
         timeout=RUN_TIMEOUT)
     note = demo.locator('[data-role="sgd-note"]')
     assert note.text_content().startswith("SGD (mini-batches) diverged at step")
+    # the other two go on (each method runs in a worker of its own)
+    steps = {m: shown(demo, f"{m}-step") for m in ("evolution", "adam")}
+    page.wait_for_function(
+        f"""() => {{ const r = document.querySelector('[data-demo="images"]');
+                    return Number(r.querySelector('[data-role="adam-step"]').dataset.value) > {steps["adam"]}
+                      && Number(r.querySelector('[data-role="evolution-step"]').dataset.value) > {steps["evolution"]}; }}""",
+        timeout=RUN_TIMEOUT)
     shoot(page, demo, artifacts / "images-dark.png")
     stopped_ms = page.evaluate(
         """() => new Promise((resolve) => {

@@ -50,6 +50,37 @@ def test_a_race_is_the_chapters_racers_at_equal_compute():
     assert frames[-1]["reason"].startswith("Done: 60 image passes each")
 
 
+def test_each_method_raced_alone_gives_its_numbers_in_the_three_method_race():
+    # the page runs each method in a worker of its own: the numbers must not change
+    _, whole = race(**SMALL, seed="3")
+    finals = {}
+    for m in chapter.METHODS:
+        out, alone = race(**SMALL, seed="3", methods=[m])
+        assert out["ok"], out
+        assert all(set(f["methods"]) == {m} for f in alone)
+        assert [f["methods"][m] for f in alone] == [f["methods"][m] for f in whole]
+        assert "reason" not in alone[-1] and alone[-1]["done"]
+        finals[m] = alone[-1]["methods"][m]
+    out = call("ending", states=finals, **SMALL, seed="3")
+    assert out["ok"], out
+    assert out["result"] == {"outcome": whole[-1]["outcome"], "reason": whole[-1]["reason"]}
+
+
+def test_ending_refuses_states_that_are_not_the_three_methods():
+    bad = {"evolution": {"step": 1, "compute": 20, "loss": 0.3, "diverged": None}}
+    out = call("ending", states=bad, **SMALL)
+    assert not out["ok"] and out["error"]["arg"] == "states"
+    states = {m: {"step": "x", "compute": 1, "loss": 0.1, "diverged": None} for m in chapter.METHODS}
+    out = call("ending", states=states, **SMALL)
+    assert not out["ok"] and out["error"]["arg"] == "step"
+    out, _ = race(**SMALL, methods=["newton"])
+    assert not out["ok"] and "unknown method" in out["error"]["message"]
+    diverged = {m: {"step": 9, "compute": 27, "loss": None, "diverged": 9} for m in chapter.METHODS}
+    out = call("ending", states=diverged, **SMALL)
+    assert out["ok"] and out["result"]["outcome"] == "diverged"
+    assert "Adam diverged at step 9" in out["result"]["reason"]
+
+
 def test_a_resumed_race_ends_where_an_uninterrupted_one_does():
     _, whole = race(**SMALL)
     _, resumed = race(**SMALL, start=30)

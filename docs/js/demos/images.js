@@ -1,8 +1,14 @@
 // Demo "images": evolution, SGD and Adam paint the same picture from the same start, side by side,
-// at equal compute. Each panel shows the network's picture beside the target, with its loss under
-// it; two charts give the loss against compute (image passes) and against steps. Every number and
-// every choice comes from explainer_core.demos.images in the worker (setup, race); this file
-// draws, and decodes the reader's own picture (it never leaves the page).
+// each until it has spent the same compute. Each panel shows the network's picture beside the
+// target, with its loss under it; two charts give the loss against compute (image passes) and
+// against steps. Every number and every choice comes from explainer_core.demos.images in the
+// worker (setup, race, ending); this file draws, and decodes the reader's own picture (it never
+// leaves the page).
+//
+// Each method runs in a Python worker of its own (a "lane": evolution and SGD get one each, Adam
+// runs in the site's shared worker), so the three use the machine's cores side by side instead of
+// taking turns on one. Each method's noise has its own stream of the seed, so its numbers are the
+// same as in a race of the three in one worker.
 
 import { feedback, field, html, options, prepareCanvas as prepareCanvasSized } from "./_ui.js";
 
@@ -12,6 +18,14 @@ const METHODS = {
   adam: { colour: "#0072B2", dark: "#3D9BE0", dash: [], key: "gde-im__key--adam" },
 };
 const NAMES = ["evolution", "sgd", "adam"];
+const LANES = { evolution: "images-evolution", sgd: "images-sgd", adam: undefined }; // undefined: the shared worker
+// With fewer than four cores the three workers (and this page) share them: while evolution, the
+// slowest per step, runs, the two gradient methods pause between their 30 ms chunks (Adam computes
+// about 45 % of the time, SGD about 25 %), so that evolution keeps a core; once it has finished
+// they run free. Only the wall-clock pace changes: each method's numbers at a given compute are
+// the same.
+const FEW_CORES = (navigator.hardwareConcurrency || 2) < 4;
+const PACE_MS = { evolution: 0, sgd: 90, adam: 36 };
 const PAD = { left: 46, right: 12, top: 8, bottom: 30 };
 const TYPED = ["width", "depth", "children", "sigma", "sgd_lr", "batch", "adam_lr", "budget", "seed"];
 
@@ -215,7 +229,8 @@ export default async function mount(root, api) {
   const { message, clearErrors, showError, clearOnInput } = feedback(root);
   const state = {
     setup: null, compute: 0, budget: first.result.budget, methods: null, images: {}, target: null,
-    history: {}, run: null, latest: 0, queued: false, redraws: 0, newImages: false, source: null, notes: {},
+    history: {}, run: null, latest: 0, queued: false, redraws: 0, newImages: new Set(), source: null, notes: {},
+    done: {}, panelRedraws: {}, streams: {},
   };
 
   const colours = () => {
@@ -228,9 +243,14 @@ export default async function mount(root, api) {
   function draw() {
     state.queued = false;
     const { fg, lines, outline } = colours();
-    $('[data-role="counter"]').value = state.mode === "steps"
-      ? `step ${count(Math.round(state.compute))} of ${count(state.budget)} for each method (same steps)`
-      : `compute ${count(Math.round(state.compute))} of ${count(state.budget)} image passes for each method`;
+    const unit = state.mode === "steps" ? "steps" : "image passes";
+    const finished = NAMES.filter((n) => state.done[n]).length;
+    const going = NAMES.filter((n) => !state.done[n] && state.methods[n].diverged === null);
+    const slowest = Math.min(...going.map((n) => (state.mode === "steps" ? state.methods[n].step : state.methods[n].compute)));
+    $('[data-role="counter"]').value = `budget ${count(state.budget)} ${unit} for each method`
+      + (state.mode === "steps" ? " (same steps)" : " (same compute)")
+      + ` · ${finished} of 3 finished`
+      + (going.length && finished ? ` · the slowest still running is at ${count(Math.round(slowest))}` : "");
     for (const name of NAMES) {
       const s = state.methods[name];
       const loss = $(`[data-role="${name}-loss"]`);
@@ -247,11 +267,16 @@ export default async function mount(root, api) {
     const steps = Math.max(...NAMES.map((n) => state.methods[n].step), 10);
     drawChart($('[data-chart-of="compute"]'), { history: state.history, column: 0, xmax: state.budget, logx: false, xlabel: "image passes", colour: fg, lines });
     drawChart($('[data-chart-of="steps"]'), { history: state.history, column: 1, xmax: steps, logx: true, xlabel: "steps (log)", colour: fg, lines });
-    if (state.newImages) {
-      state.redraws += 1; // new pictures from a run on screen (benchmarks read data-redraws)
+    if (state.newImages.size) {
+      // new pictures from a run on screen (benchmarks read data-redraws, and each panel's count)
+      state.redraws += 1;
       root.dataset.redraws = String(state.redraws);
+      for (const m of state.newImages) {
+        state.panelRedraws[m] = (state.panelRedraws[m] || 0) + 1;
+        root.querySelector(`[data-panel="${m}"]`).dataset.redraws = String(state.panelRedraws[m]);
+      }
     }
-    state.newImages = false;
+    state.newImages.clear();
   }
   const schedule = () => {
     if (state.queued) return;
@@ -277,6 +302,7 @@ export default async function mount(root, api) {
     state.mode = inputs.mode.value;
     state.compute = 0;
     state.methods = result.start.methods;
+    state.done = {};
     state.notes = {};
     state.history = Object.fromEntries(NAMES.map((m) => [m, [[0, 0, result.start.methods[m].loss]]]));
     state.images = Object.fromEntries(NAMES.map((m) => [m, greyImage(result.start.images[m], n)]));
@@ -304,37 +330,34 @@ export default async function mount(root, api) {
     await run.done;
   }
 
-  function onFrames(frames, still) {
+  // Frames of the run of method `m` (each method streams from its own worker).
+  function onFrames(m, frames, still) {
     let last = null;
     for (const f of frames) {
       if (f.catch_up) continue;
       last = f;
-      state.compute = f.compute;
       state.budget = f.budget;
-      state.methods = f.methods;
-      for (const m of NAMES) {
-        const s = f.methods[m];
-        const rows = state.history[m];
-        const prev = rows[rows.length - 1];
-        if (!prev || prev[0] !== s.compute) rows.push([s.compute, s.step, s.loss]);
-      }
-      if (f.notes) {
-        Object.assign(state.notes, f.notes);
-        $('[data-role="announce"]').textContent = Object.values(f.notes).join(" ");
+      const s = f.methods[m];
+      state.methods = { ...state.methods, [m]: s };
+      const rows = state.history[m];
+      const prev = rows[rows.length - 1];
+      if (!prev || prev[0] !== s.compute) rows.push([s.compute, s.step, s.loss]);
+      if (f.notes?.[m]) {
+        state.notes[m] = f.notes[m];
+        $('[data-role="announce"]').textContent = f.notes[m];
       }
       if (f.images) {
-        const n = state.setup.size;
-        for (const m of NAMES) state.images[m] = greyImage(f.images[m], n);
-        state.newImages = true;
+        state.images[m] = greyImage(f.images[m], state.setup.size);
+        state.newImages.add(m);
       }
+      if (f.done) state.done[m] = true;
     }
-    if (!last) return;
-    if (last.done) {
-      message(last.reason, outcomes[last.outcome] || "info");
-      $('[data-role="announce"]').textContent = last.reason;
-    }
-    if (!still || last.done) schedule();
+    if (m === "evolution" && state.done.evolution) for (const n of NAMES) state.streams[n]?.pace(0);
+    state.compute = Math.min(...NAMES.map((n) => state.methods[n].compute));
+    if (last && (!still || last.done)) schedule();
   }
+
+  const spent = () => NAMES.map((n) => `${label[n].split(" (")[0]} ${count(Math.round(state.mode === "steps" ? state.methods[n].step : state.methods[n].compute))}`).join(", ");
 
   async function play() {
     if (state.run) return stop();
@@ -343,40 +366,68 @@ export default async function mount(root, api) {
     const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
     const chosen = settings();
     // a new race (from the start, a finished one, or a new budget): the settings checked first
-    if (state.compute === 0 || state.compute >= state.budget || Number(chosen.budget) !== state.budget) {
+    const started = NAMES.some((n) => state.methods[n].step > 0);
+    if (!started || NAMES.every((n) => state.done[n]) || Number(chosen.budget) !== state.budget) {
       if (!(await reset())) return;
     }
-    const resume = state.compute;
+    const resume = Object.fromEntries(NAMES.map((n) => [n, state.methods[n].compute]));
     playButton.textContent = "Stop";
     playButton.setAttribute("aria-pressed", "true");
     api.setState("running");
-    if (resume > 0) message(`Going on from ${count(Math.round(resume))} ${state.mode === "steps" ? "steps" : "image passes"}: the race so far is replayed (same seed, same run).`);
+    if (NAMES.some((n) => resume[n] > 0)) message(`Going on from ${spent()} ${state.mode === "steps" ? "steps" : "image passes"}: the race so far is replayed (same seed, same run).`);
     state.redraws = 0;
+    state.panelRedraws = {};
     const t0 = performance.now();
     let failed = null;
-    const run = api.stream("race", { ...chosen, start: resume, ...(still ? { images_ms: 1e6 } : {}) }, {
-      chunkFrames: 100_000,
-      intervalMs: 0,
-      onError: (error) => (failed = error),
-      onFrames: (frames) => {
-        if (resume > 0 && frames.some((f) => !f.catch_up)) message("");
-        onFrames(frames, still);
+    const paced = FEW_CORES && !state.done.evolution;
+    state.streams = {};
+    const runs = NAMES.filter((m) => !state.done[m]).map((m) => (state.streams[m] = api.stream(
+      "race",
+      { ...chosen, methods: [m], start: resume[m], ...(still ? { images_ms: 1e6 } : {}) },
+      {
+        lane: LANES[m],
+        chunkFrames: 100_000,
+        intervalMs: paced ? PACE_MS[m] : 0,
+        onError: (error) => (failed ??= error),
+        onFrames: (frames) => {
+          if (resume[m] > 0 && frames.some((f) => !f.catch_up)) message("");
+          onFrames(m, frames, still);
+        },
       },
-    });
+    )));
+    const run = { cancel: () => runs.forEach((r) => r.cancel()), done: Promise.all(runs.map((r) => r.done)) };
     state.run = run;
-    const outcome = await run.done;
+    const results = await run.done;
     if (state.run === run) state.run = null;
     root.dataset.runMs = String(Math.round(performance.now() - t0));
     root.dataset.redraws = String(state.redraws);
     if (failed) showError(failed);
-    else if (outcome.cancelled) {
-      message(`Stopped by you at ${count(Math.round(state.compute))} ${state.mode === "steps" ? "steps" : "image passes"}: press Play to go on, or Reset.`);
+    else if (results.some((o) => o.cancelled)) {
+      message(`Stopped by you at ${spent()} ${state.mode === "steps" ? "steps" : "image passes"}: press Play to go on, or Reset.`);
       schedule();
+    } else if (NAMES.every((n) => state.done[n])) {
+      await finish(chosen);
     }
     playButton.textContent = "Play";
     playButton.setAttribute("aria-pressed", "false");
     if (!state.run) api.setState("ready");
   }
+
+  // The race's last sentence, from the three methods' final states (computed in Python).
+  async function finish(chosen) {
+    const answer = await api.call("ending", { ...chosen, states: state.methods });
+    if (!answer.ok) return showError(answer.error);
+    const { outcome, reason } = answer.result;
+    message(reason, outcomes[outcome] || "info");
+    $('[data-role="announce"]').textContent = reason;
+    schedule();
+  }
+
+  // Boot the two extra workers while the reader reads, so that Play starts the three at once.
+  const warm = setTimeout(() => {
+    for (const m of NAMES) if (LANES[m]) api.call("setup", {}, { lane: LANES[m] });
+  }, 1000);
+  api.signal.addEventListener("abort", () => clearTimeout(warm), { once: true });
 
   async function restart() {
     await stop();
