@@ -16,7 +16,8 @@ Figures, at 32 x 32 and at 64 x 64, for the page's network (2 hidden layers of 3
    page shows them (each method in its own worker), new pictures drawn per second (data-redraws,
    and per panel), the main thread's longest
    delay of a 0 ms timer while the race runs (what a click or a slider waits at most), and the
-   time from Stop to data-state="ready". Goals (issue 15): at 32 x 32 Adam >= 60 steps/s,
+   time from Stop to data-state="ready"; and Chromium's memory with one worker and with the
+   race's three. Goals (issue 15): at 32 x 32 Adam >= 60 steps/s,
    evolution >= 10 rounds/s, >= 10 redraws/s, a reaction within 100 ms.
 
 Prints one line per figure, then the whole result as JSON.
@@ -110,6 +111,50 @@ PANELS = """() => Object.fromEntries(["evolution", "sgd", "adam"].map((m) => [m,
   Number(document.querySelector(`[data-demo="images"] [data-panel="${m}"]`).dataset.redraws || 0)]))"""
 
 
+def chromium_rss_mb() -> float:
+    """Resident memory of the Chromium processes this benchmark started (browser, renderers,
+    GPU: every descendant of this process whose name says so), in MB."""
+    parent, rss, name = {}, {}, {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        pid = int(status.parent.name)
+        parent[pid] = int(fields.get("PPid", "0"))
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        name[pid] = fields.get("Name", "").strip()
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
+    return sum(rss[p] for p in rss if "chrom" in name[p] and ours(p)) / 1024
+
+
+def memory(chromium, server) -> dict:
+    """Chromium's memory with the site's one worker (the landscape page) and with the image
+    race's three (its own page, each in a fresh browser context)."""
+    out = {"browser_alone_mb": chromium_rss_mb()}
+    for path, key in (("landscape/", "one_worker_mb"), ("images/", "three_workers_mb")):
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(server.url + path)
+        page.locator("[data-demo]").first.scroll_into_view_if_needed()
+        page.locator('[data-demo][data-state="ready"]').first.wait_for(timeout=180_000)
+        if path == "images/":
+            page.wait_for_function(
+                "() => ['images-evolution', 'images-sgd'].every((n) => window.gde.worker().lanes[n]?.ready)",
+                timeout=180_000)
+        page.wait_for_timeout(3000)
+        out[key] = chromium_rss_mb()
+        context.close()
+    return out
+
+
 def browser(seconds: float, site_dir: str | None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -125,6 +170,7 @@ def browser(seconds: float, site_dir: str | None) -> dict:
                 raise SystemExit(f"the site did not build:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         with server, sync_playwright() as playwright:
             chromium = launch(playwright)
+            out["memory"] = memory(chromium, server)
             page = chromium.new_page(viewport={"width": 1280, "height": 900})
             t = time.perf_counter()
             page.goto(server.url + "images/")
@@ -191,6 +237,10 @@ def main() -> None:
         results["browser"] = b
         print(f"browser  page ready (Pyodide booted) in {b['ready_s']:.1f} s; the methods' own workers "
               f"ready at {b['lanes_ready_s']:.1f} s (boot of each, ms: {b['lane_boot_ms']})")
+        m = b["memory"]
+        print(f"browser  memory of all Chromium processes: {m['browser_alone_mb']:.0f} MB with no page, "
+              f"{m['one_worker_mb']:.0f} MB on a page with the shared worker, {m['three_workers_mb']:.0f} MB "
+              "on the image race with its three")
         for size in ("32", "64"):
             r = b[size]
             print(f"browser  {size}x{size} race: Adam {r['adam']:.1f} steps/s, evolution "
