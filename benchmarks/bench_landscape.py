@@ -25,7 +25,6 @@ import os
 import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

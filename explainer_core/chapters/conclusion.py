@@ -29,7 +29,6 @@ until they have spent the same compute budget.
 
 from __future__ import annotations
 
-import math
 from typing import Iterator
 
 import numpy as np

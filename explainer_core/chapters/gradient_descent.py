@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from .. import datasets, losses, nets, numdiff, optim, train, validate
+from .. import datasets, nets, numdiff, optim, train, validate
 
 # ---- 1. backprop, step by step ---------------------------------------------------------------
 

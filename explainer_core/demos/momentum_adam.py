@@ -13,7 +13,6 @@ Each bad setting raises `validate.ArgumentValueError` whose `arg` is the label o
 
 from __future__ import annotations
 
-import math
 from typing import Iterator
 
 import numpy as np

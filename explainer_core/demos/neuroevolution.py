@@ -212,7 +212,7 @@ def run(sigma=FIELDS["sigma"]["default"], beta=FIELDS["beta"]["default"], rule="
     p = problem(s)
     task, theta0, path, basis = p["task"], p["theta0"], p["path"], p["basis"]
     _, rng = chapter.start(s["network"], s["seed"])
-    R, D = s["runs"], theta0.size
+    R = s["runs"]
     method = search.metropolis(s["sigma"], s["beta"], chains=R)
     state = method.init(theta0, rng, loss=float(task.population_loss(theta0[None, :], None)[0]))
     alpha, _ = chapter.reference(s["sigma"], s["beta"])

@@ -11,7 +11,7 @@ import pytest
 
 from explainer_core.chapters import evolution_wins as chapter
 from tests.browser import pagekit
-from tests.browser.pagekit import READY_TIMEOUT, RUN_TIMEOUT, shoot, shown
+from tests.browser.pagekit import RUN_TIMEOUT, shoot, shown
 
 pytestmark = pytest.mark.browser
 

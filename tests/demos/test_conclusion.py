@@ -68,9 +68,7 @@ def test_an_unknown_task_is_refused():
 
 def test_a_big_sphere_yields_light_frames_often_so_stop_is_read_soon():
     import itertools
-    import json
 
-    from explainer_core import demos
     frames = demo.race(task="sphere", dimension="10000", budget="300000")
     first = list(itertools.islice(frames, 400))
     frames.close()

@@ -8,7 +8,6 @@ import pytest
 
 from explainer_core import demos
 from explainer_core.chapters import dimensions as chapter
-from explainer_core.demos import dimensions as demo
 
 
 def frames(**args):
