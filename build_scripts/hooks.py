@@ -150,6 +150,7 @@ def _demo_html(name: str, options: dict, prefix: str, config) -> str:
         "data-pyodide": pyodide_url,
         "data-lock": f"{prefix}{_build['lock'][0]}",
         "data-module": f"{prefix}js/demos/{name}.js",
+        "data-playground": f"{prefix}playground/",  # where "Open in the playground" leads
     }
     attr_text = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
     return (

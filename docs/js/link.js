@@ -65,14 +65,21 @@ export function restore(root, slug) {
   return ignored;
 }
 
+// The demo's settings that differ from their defaults, as `<slug>.<name>` parameters.
+function changed(root, slug, defaults) {
+  const params = new URLSearchParams();
+  for (const control of controls(root)) {
+    if (control.value !== defaults.get(control.name)) params.set(`${slug}.${control.name}`, control.value);
+  }
+  return params;
+}
+
 // Write the demo's settings that differ from their defaults into the address (replaceState: no
 // new history entry, no scroll).
 export function save(root, slug, defaults) {
   const params = hashParams();
   for (const key of [...params.keys()]) if (key.startsWith(`${slug}.`)) params.delete(key);
-  for (const control of controls(root)) {
-    if (control.value !== defaults.get(control.name)) params.set(`${slug}.${control.name}`, control.value);
-  }
+  for (const [key, value] of changed(root, slug, defaults)) params.set(key, value);
   const hash = params.toString();
   const url = new URL(location.href);
   url.hash = hash;
@@ -80,13 +87,25 @@ export function save(root, slug, defaults) {
 }
 
 // Watch a mounted demo: restore the link's settings, keep the address up to date, and add a
-// "Copy link" control. `signal` ends the watch when the reader leaves the page.
+// "Copy link" control and an "Open in the playground" link that carries the demo's settings
+// (`playground/#from=<slug>&<slug>.<name>=<value>`; the playground maps them to its own setup).
+// `signal` ends the watch when the reader leaves the page.
 export function linkDemo(root, slug, signal) {
   const defaults = new Map(controls(root).map((el) => [el.name, el.value]));
   let timer = null;
+  let playground = null;
+  const toPlayground = () => {
+    if (!playground) return;
+    const params = new URLSearchParams({ from: slug });
+    for (const [key, value] of changed(root, slug, defaults)) params.set(key, value);
+    playground.href = `${root.dataset.playground}#${params}`;
+  };
   const later = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => save(root, slug, defaults), 150);
+    timer = setTimeout(() => {
+      save(root, slug, defaults);
+      toPlayground();
+    }, 150);
   };
   for (const type of ["input", "change", "gde:updated"]) root.addEventListener(type, later, { signal });
   signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
@@ -119,6 +138,16 @@ export function linkDemo(root, slug, signal) {
     }
   });
   row.append(button, status);
+  if (root.dataset.playground && slug !== "playground") {
+    playground = document.createElement("a");
+    playground.className = "md-button gde-open-playground";
+    playground.textContent = "Open in the playground";
+    playground.title = "The playground, set up like this demo: change the task, the network, or race up to four methods";
+    // the settings as they are at the moment of the click, not 150 ms before
+    playground.addEventListener("pointerdown", toPlayground);
+    playground.addEventListener("keydown", toPlayground);
+    row.append(playground);
+  }
   root.append(row);
   const ignored = restore(root, slug);
   if (ignored.length) {
@@ -132,4 +161,5 @@ export function linkDemo(root, slug, signal) {
     clearTimeout(timer);
     save(root, slug, defaults);
   }
+  toPlayground();
 }

@@ -31,7 +31,7 @@ from .. import validate
 
 DEMOS = ("function", "landscape", "random-search", "derivatives", "evolution", "gradient-descent",
          "gradient-descent-backprop", "gradient-descent-batches", "momentum-adam", "images",
-         "dimensions", "real-landscapes", "neuroevolution", "evolution-wins", "conclusion")
+         "dimensions", "real-landscapes", "neuroevolution", "evolution-wins", "conclusion", "playground")
 
 
 def module_name(demo: str) -> str:

@@ -119,6 +119,18 @@ def test_page_html_has_the_directive_attributes_and_no_foreign_urls(built):
     assert "fonts.googleapis" not in page and "cdn.jsdelivr" not in page
 
 
+def test_every_demo_points_at_the_playground_page(built):
+    site, _ = built
+    pages = [p for p in site.rglob("index.html") if 'data-demo="' in p.read_text()]
+    assert len(pages) >= 13
+    for page in pages:
+        html = page.read_text()
+        targets = re.findall(r'data-playground="([^"]*)"', html)
+        assert len(targets) == html.count('data-demo="'), page
+        for target in targets:
+            assert (page.parent / target / "index.html").resolve().is_file(), (page, target)
+
+
 def test_authoring_guide_shows_directives_verbatim_in_code(built):
     site, _ = built
     guide = (site / "authoring/index.html").read_text()
