@@ -379,7 +379,8 @@ export default async function mount(root, api) {
     state.panelRedraws = {};
     const t0 = performance.now();
     let failed = null;
-    const paced = FEW_CORES && !state.done.evolution;
+    // (benchmarks/bench_images.py sets data-pace="off" on the demo to measure the race unpaced)
+    const paced = FEW_CORES && !state.done.evolution && root.dataset.pace !== "off";
     state.streams = {};
     const runs = NAMES.filter((m) => !state.done[m]).map((m) => (state.streams[m] = api.stream(
       "race",
