@@ -131,21 +131,19 @@ export async function call(demo, method, args, name = MAIN) {
   });
 }
 
-// stream(demo, method, args, {onFrames, onError, chunkFrames, intervalMs}, lane)
-//   -> {done, cancel(), pace(intervalMs)}: pace changes the pause between chunks of a running run.
+// stream(demo, method, args, {onFrames, onError, chunkFrames, intervalMs}, lane) -> {done, cancel()}
 // A run on a lane still booting starts when it is ready (unless cancelled meanwhile).
 export function stream(demo, method, args, { onFrames, onError, chunkFrames = 1000, intervalMs = 0 } = {}, name = MAIN) {
   let id = null;
   let lane = null;
   let cancelled = false;
-  let interval = intervalMs;
   const done = readyLane(name).then(
     (ready) => new Promise((resolve, reject) => {
       if (cancelled) return resolve({ ok: true, cancelled: true });
       lane = ready;
       id = nextId++;
       lane.pending.set(id, { resolve, reject, onFrames, onError, stream: true });
-      lane.instance.postMessage({ id, demo, method, args, stream: { chunkFrames, intervalMs: interval } });
+      lane.instance.postMessage({ id, demo, method, args, stream: { chunkFrames, intervalMs } });
     }),
     (error) => {
       onError?.(failed(error).error);
@@ -156,11 +154,7 @@ export function stream(demo, method, args, { onFrames, onError, chunkFrames = 10
     cancelled = true;
     if (id !== null) lane.instance?.postMessage({ cancel: id });
   };
-  const pace = (ms) => {
-    interval = ms;
-    if (id !== null) lane.instance?.postMessage({ pace: id, intervalMs: ms });
-  };
-  return { done, cancel, pace };
+  return { done, cancel };
 }
 
 // Terminate the lane's worker at once and boot a fresh one: its calls answer {ok: false, error:

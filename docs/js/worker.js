@@ -7,13 +7,11 @@
 //   {id, demo, method, args, stream: {chunkFrames, intervalMs}}
 //                                                  a run      -> {id, ok, frames, done} chunks
 //   {cancel: id}                                   stop a run -> its last chunk has cancelled: true
-//   {pace: id, intervalMs}                         a run's new pause between chunks
 // All numerics happen in Python (explainer_core.demos); this file only moves JSON.
 
 let pyodide = null;
 let demos = null;
 const cancelled = new Set();
-const paces = new Map(); // run id -> its pause between chunks (ms), changed by {pace}
 
 function progress(fraction, label) {
   postMessage({ progress: { fraction, label } });
@@ -183,13 +181,12 @@ async function handleStream(message) {
 async function streamChunks(message) {
   const { id } = message;
   const { chunkFrames = 1000, intervalMs = 0 } = message.stream;
-  paces.set(id, intervalMs);
   let run;
   try {
     run = demos.start(request(message));
     for (;;) {
-      // Yield to the event loop so that a {cancel} or {pace} message can arrive between chunks.
-      await pause(paces.get(id));
+      // Yield to the event loop so that a {cancel} message can arrive between chunks.
+      await pause(intervalMs);
       if (cancelled.has(id)) {
         cancelled.delete(id);
         postMessage({ id, ok: true, frames: [], done: true, cancelled: true });
@@ -202,7 +199,6 @@ async function streamChunks(message) {
   } catch (error) {
     postMessage({ id, ok: false, frames: [], done: true, error: { type: "InternalError", message: internalMessage(error) } });
   } finally {
-    paces.delete(id);
     if (run) {
       run.close();
       run.destroy();
@@ -214,7 +210,6 @@ self.onmessage = ({ data }) => {
   lastMessage = performance.now();
   if (data.boot) return boot(data.boot);
   if (data.cancel !== undefined) return cancelled.add(data.cancel);
-  if (data.pace !== undefined) return paces.has(data.pace) && paces.set(data.pace, Math.max(0, Number(data.intervalMs) || 0));
   if (!demos) {
     postMessage({ id: data.id, ok: false, error: { type: "NotReady", message: "Python is still loading" } });
   } else if (data.stream) {

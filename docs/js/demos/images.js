@@ -7,8 +7,9 @@
 //
 // Each method runs in a Python worker of its own (a "lane": evolution and SGD get one each, Adam
 // runs in the site's shared worker), so the three use the machine's cores side by side instead of
-// taking turns on one. Each method's noise has its own stream of the seed, so its numbers are the
-// same as in a race of the three in one worker.
+// taking turns on one (on two cores, 32 x 32: Adam 39 steps/s and evolution 6.2 rounds/s, against
+// 26 and 4.0 with the three in one worker; benchmarks/bench_images.py). Each method's noise has
+// its own stream of the seed: its numbers are the same either way.
 
 import { feedback, field, html, options, prepareCanvas as prepareCanvasSized } from "./_ui.js";
 
@@ -19,13 +20,8 @@ const METHODS = {
 };
 const NAMES = ["evolution", "sgd", "adam"];
 const LANES = { evolution: "images-evolution", sgd: "images-sgd", adam: undefined }; // undefined: the shared worker
-// With fewer than four cores the three workers (and this page) share them: while evolution, the
-// slowest per step, runs, the two gradient methods pause between their 30 ms chunks (Adam computes
-// about 45 % of the time, SGD about 25 %), so that evolution keeps a core; once it has finished
-// they run free. Only the wall-clock pace changes: each method's numbers at a given compute are
-// the same.
-const FEW_CORES = (navigator.hardwareConcurrency || 2) < 4;
-const PACE_MS = { evolution: 0, sgd: 90, adam: 36 };
+// (benchmarks/bench_images.py sets data-lanes="on" or "off" on the demo to measure both ways)
+const useLanes = (root) => root.dataset.lanes !== "off";
 const PAD = { left: 46, right: 12, top: 8, bottom: 30 };
 const TYPED = ["width", "depth", "children", "sigma", "sgd_lr", "batch", "adam_lr", "budget", "seed"];
 
@@ -230,7 +226,7 @@ export default async function mount(root, api) {
   const state = {
     setup: null, compute: 0, budget: first.result.budget, methods: null, images: {}, target: null,
     history: {}, run: null, latest: 0, queued: false, redraws: 0, newImages: new Set(), source: null, notes: {},
-    done: {}, panelRedraws: {}, streams: {},
+    done: {}, panelRedraws: {}, level: {},
   };
 
   const colours = () => {
@@ -303,6 +299,7 @@ export default async function mount(root, api) {
     state.compute = 0;
     state.methods = result.start.methods;
     state.done = {};
+    state.level = {};
     state.notes = {};
     state.history = Object.fromEntries(NAMES.map((m) => [m, [[0, 0, result.start.methods[m].loss]]]));
     state.images = Object.fromEntries(NAMES.map((m) => [m, greyImage(result.start.images[m], n)]));
@@ -330,29 +327,31 @@ export default async function mount(root, api) {
     await run.done;
   }
 
-  // Frames of the run of method `m` (each method streams from its own worker).
-  function onFrames(m, frames, still) {
+  // Frames of a run of the methods `ms` (all three in one worker, or one in its own).
+  function onFrames(ms, frames, still) {
     let last = null;
     for (const f of frames) {
       if (f.catch_up) continue;
       last = f;
       state.budget = f.budget;
-      const s = f.methods[m];
-      state.methods = { ...state.methods, [m]: s };
-      const rows = state.history[m];
-      const prev = rows[rows.length - 1];
-      if (!prev || prev[0] !== s.compute) rows.push([s.compute, s.step, s.loss]);
-      if (f.notes?.[m]) {
-        state.notes[m] = f.notes[m];
-        $('[data-role="announce"]').textContent = f.notes[m];
+      for (const m of ms) {
+        const s = f.methods[m];
+        state.methods = { ...state.methods, [m]: s };
+        state.level[m] = f.compute; // where a run resumed later starts (compute, or steps)
+        const rows = state.history[m];
+        const prev = rows[rows.length - 1];
+        if (!prev || prev[0] !== s.compute) rows.push([s.compute, s.step, s.loss]);
+        if (f.notes?.[m]) {
+          state.notes[m] = f.notes[m];
+          $('[data-role="announce"]').textContent = f.notes[m];
+        }
+        if (f.images) {
+          state.images[m] = greyImage(f.images[m], state.setup.size);
+          state.newImages.add(m);
+        }
+        if (f.done) state.done[m] = true;
       }
-      if (f.images) {
-        state.images[m] = greyImage(f.images[m], state.setup.size);
-        state.newImages.add(m);
-      }
-      if (f.done) state.done[m] = true;
     }
-    if (m === "evolution" && state.done.evolution) for (const n of NAMES) state.streams[n]?.pace(0);
     state.compute = Math.min(...NAMES.map((n) => state.methods[n].compute));
     if (last && (!still || last.done)) schedule();
   }
@@ -370,7 +369,7 @@ export default async function mount(root, api) {
     if (!started || NAMES.every((n) => state.done[n]) || Number(chosen.budget) !== state.budget) {
       if (!(await reset())) return;
     }
-    const resume = Object.fromEntries(NAMES.map((n) => [n, state.methods[n].compute]));
+    const resume = Object.fromEntries(NAMES.map((n) => [n, state.level[n] || 0]));
     playButton.textContent = "Stop";
     playButton.setAttribute("aria-pressed", "true");
     api.setState("running");
@@ -379,23 +378,23 @@ export default async function mount(root, api) {
     state.panelRedraws = {};
     const t0 = performance.now();
     let failed = null;
-    // (benchmarks/bench_images.py sets data-pace="off" on the demo to measure the race unpaced)
-    const paced = FEW_CORES && !state.done.evolution && root.dataset.pace !== "off";
-    state.streams = {};
-    const runs = NAMES.filter((m) => !state.done[m]).map((m) => (state.streams[m] = api.stream(
+    const left = NAMES.filter((m) => !state.done[m]);
+    // one run per method in its own worker, or the three in lockstep in the shared one
+    const groups = useLanes(root) ? left.map((m) => [m]) : [left];
+    const runs = groups.map((ms) => api.stream(
       "race",
-      { ...chosen, methods: [m], start: resume[m], ...(still ? { images_ms: 1e6 } : {}) },
+      { ...chosen, methods: ms, start: Math.min(...ms.map((m) => resume[m])), ...(still ? { images_ms: 1e6 } : {}) },
       {
-        lane: LANES[m],
+        lane: ms.length === 1 ? LANES[ms[0]] : undefined,
         chunkFrames: 100_000,
-        intervalMs: paced ? PACE_MS[m] : 0,
+        intervalMs: 0,
         onError: (error) => (failed ??= error),
         onFrames: (frames) => {
-          if (resume[m] > 0 && frames.some((f) => !f.catch_up)) message("");
-          onFrames(m, frames, still);
+          if (ms.some((m) => resume[m] > 0) && frames.some((f) => !f.catch_up)) message("");
+          onFrames(ms, frames, still);
         },
       },
-    )));
+    ));
     const run = { cancel: () => runs.forEach((r) => r.cancel()), done: Promise.all(runs.map((r) => r.done)) };
     state.run = run;
     const results = await run.done;
@@ -426,7 +425,7 @@ export default async function mount(root, api) {
 
   // Boot the two extra workers while the reader reads, so that Play starts the three at once.
   const warm = setTimeout(() => {
-    for (const m of NAMES) if (LANES[m]) api.call("setup", {}, { lane: LANES[m] });
+    if (useLanes(root)) for (const m of NAMES) if (LANES[m]) api.call("setup", {}, { lane: LANES[m] });
   }, 1000);
   api.signal.addEventListener("abort", () => clearTimeout(warm), { once: true });
 
