@@ -7,7 +7,7 @@
 
 const MAX_VALUE_LENGTH = 64;
 
-function hashParams() {
+export function hashParams() {
   const hash = location.hash.slice(1);
   return hash.includes("=") ? new URLSearchParams(hash) : new URLSearchParams();
 }
@@ -86,6 +86,23 @@ export function save(root, slug, defaults) {
   if (url.href !== location.href) history.replaceState(history.state, "", hash ? url.href : url.pathname + url.search);
 }
 
+// Copy `url` to the clipboard and say `copied` in `status`; without a clipboard (permissions, an
+// insecure context) show the address in a selected field (labelled `label`) to copy by hand.
+export async function copyAddress(url, status, copied, label) {
+  try {
+    await navigator.clipboard.writeText(url);
+    status.textContent = copied;
+  } catch {
+    const input = document.createElement("input");
+    input.readOnly = true;
+    input.value = url;
+    input.setAttribute("aria-label", label);
+    input.className = "gde-copy-fallback";
+    status.replaceChildren("Copy this address: ", input);
+    input.select();
+  }
+}
+
 // Watch a mounted demo: restore the link's settings, keep the address up to date, and add a
 // "Copy link" control and an "Open in the playground" link that carries the demo's settings
 // (`playground/#from=<slug>&<slug>.<name>=<value>`; the playground maps them to its own setup).
@@ -119,23 +136,10 @@ export function linkDemo(root, slug, signal) {
   const status = document.createElement("output");
   status.className = "gde-copy-status";
   status.setAttribute("aria-live", "polite");
-  button.addEventListener("click", async () => {
+  button.addEventListener("click", () => {
     clearTimeout(timer);
     save(root, slug, defaults);
-    try {
-      await navigator.clipboard.writeText(location.href);
-      status.textContent = "Link copied.";
-    } catch {
-      // no clipboard (permissions, insecure context): show the address to copy by hand
-      status.textContent = "";
-      const input = document.createElement("input");
-      input.readOnly = true;
-      input.value = location.href;
-      input.setAttribute("aria-label", "Link to these settings");
-      input.className = "gde-copy-fallback";
-      status.replaceChildren("Copy this address: ", input);
-      input.select();
-    }
+    copyAddress(location.href, status, "Link copied.", "Link to these settings");
   });
   row.append(button, status);
   if (root.dataset.playground && slug !== "playground") {

@@ -10,6 +10,7 @@
 
 import { html, options, prepareCanvas } from "./_ui.js";
 import { decode, greyLevels } from "./images.js";
+import { copyAddress, hashParams } from "../link.js";
 
 const SLOTS = [1, 2, 3, 4];
 const RUN_STYLE = {
@@ -26,10 +27,6 @@ const SCALE_CHOICES = [["log", "log"], ["linear", "linear"]];
 const count = (n) => Number(n).toLocaleString("en-US");
 const num = (v, digits = 4) => (v === null || v === undefined ? "—" : Number(v).toPrecision(digits));
 
-function hashParams() {
-  const hash = location.hash.slice(1);
-  return hash.includes("=") ? new URLSearchParams(hash) : new URLSearchParams();
-}
 function writeHash(params) {
   const url = new URL(location.href);
   url.hash = params.toString();
@@ -622,24 +619,13 @@ export default async function mount(root, api) {
   $('[data-action="stop"]').addEventListener("click", stop);
   $('[data-action="reset"]').addEventListener("click", () => { stop(); reset(); message(""); });
 
-  $('[data-action="classroom"]').addEventListener("click", async () => {
+  $('[data-action="classroom"]').addEventListener("click", () => {
     const p = hashParams();
     p.set("playground.classroom", "1");
     const url = new URL(location.href);
     url.hash = p.toString();
-    const out = $('[data-role="classroom-link"]');
-    try {
-      await navigator.clipboard.writeText(url.href);
-      out.textContent = "Classroom link copied: it opens this race with Play, Step, Stop and Reset only.";
-    } catch {
-      const input = document.createElement("input");
-      input.readOnly = true;
-      input.value = url.href;
-      input.setAttribute("aria-label", "Classroom link");
-      input.className = "gde-copy-fallback";
-      out.replaceChildren("Copy this address: ", input);
-      input.select();
-    }
+    copyAddress(url.href, $('[data-role="classroom-link"]'),
+      "Classroom link copied: it opens this race with Play, Step, Stop and Reset only.", "Classroom link");
   });
 
   // ---- files ----
