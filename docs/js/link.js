@@ -74,16 +74,20 @@ function changed(root, slug, defaults) {
   return params;
 }
 
-// Write the demo's settings that differ from their defaults into the address (replaceState: no
-// new history entry, no scroll).
-export function save(root, slug, defaults) {
-  const params = hashParams();
-  for (const key of [...params.keys()]) if (key.startsWith(`${slug}.`)) params.delete(key);
-  for (const [key, value] of changed(root, slug, defaults)) params.set(key, value);
+// Make `params` the address's hash (replaceState: no new history entry, no scroll).
+export function writeHash(params) {
   const hash = params.toString();
   const url = new URL(location.href);
   url.hash = hash;
   if (url.href !== location.href) history.replaceState(history.state, "", hash ? url.href : url.pathname + url.search);
+}
+
+// Write the demo's settings that differ from their defaults into the address.
+export function save(root, slug, defaults) {
+  const params = hashParams();
+  for (const key of [...params.keys()]) if (key.startsWith(`${slug}.`)) params.delete(key);
+  for (const [key, value] of changed(root, slug, defaults)) params.set(key, value);
+  writeHash(params);
 }
 
 // Copy `url` to the clipboard and say `copied` in `status`; without a clipboard (permissions, an

@@ -146,8 +146,9 @@ export function stream(demo, method, args, { onFrames, onError, chunkFrames = 10
       lane.instance.postMessage({ id, demo, method, args, stream: { chunkFrames, intervalMs } });
     }),
     (error) => {
-      onError?.(failed(error).error);
-      return { ok: false, error: failed(error).error, cancelled: false };
+      const answer = failed(error);
+      onError?.(answer.error);
+      return { ...answer, cancelled: false };
     },
   );
   const cancel = () => {

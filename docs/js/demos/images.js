@@ -224,7 +224,7 @@ export default async function mount(root, api) {
   const playButton = $('[data-action="play"]');
   const { message, clearErrors, showError, clearOnInput } = feedback(root);
   const state = {
-    setup: null, compute: 0, budget: first.result.budget, methods: null, images: {}, target: null,
+    setup: null, budget: first.result.budget, methods: null, images: {}, target: null,
     history: {}, run: null, latest: 0, queued: false, redraws: 0, newImages: new Set(), source: null, notes: {},
     done: {}, panelRedraws: {}, level: {},
   };
@@ -296,7 +296,6 @@ export default async function mount(root, api) {
     state.setup = result;
     state.budget = result.budget;
     state.mode = inputs.mode.value;
-    state.compute = 0;
     state.methods = result.start.methods;
     state.done = {};
     state.level = {};
@@ -352,7 +351,6 @@ export default async function mount(root, api) {
         if (f.done) state.done[m] = true;
       }
     }
-    state.compute = Math.min(...NAMES.map((n) => state.methods[n].compute));
     if (last && (!still || last.done)) schedule();
   }
 

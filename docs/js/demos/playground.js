@@ -10,7 +10,7 @@
 
 import { html, options, prepareCanvas } from "./_ui.js";
 import { decode, greyLevels } from "./images.js";
-import { copyAddress, hashParams } from "../link.js";
+import { copyAddress, hashParams, writeHash } from "../link.js";
 
 const SLOTS = [1, 2, 3, 4];
 const RUN_STYLE = {
@@ -26,12 +26,6 @@ const X_CHOICES = [["steps", "steps"], ["compute", "forward passes"], ["seconds"
 const SCALE_CHOICES = [["log", "log"], ["linear", "linear"]];
 const count = (n) => Number(n).toLocaleString("en-US");
 const num = (v, digits = 4) => (v === null || v === undefined ? "—" : Number(v).toPrecision(digits));
-
-function writeHash(params) {
-  const url = new URL(location.href);
-  url.hash = params.toString();
-  history.replaceState(history.state, "", params.toString() ? url.href : url.pathname + url.search);
-}
 
 export default async function mount(root, api) {
   // A link from a chapter demo: its settings become the playground's own keys first, so the
