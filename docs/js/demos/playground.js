@@ -260,6 +260,11 @@ export default async function mount(root, api) {
     buildPanels();
     return r;
   }
+  // what a run depends on: every setting but the chart's axis and scale and the classroom flag
+  const setupKey = () => {
+    const { xaxis, scale, classroom, ...rest } = args();
+    return JSON.stringify(rest);
+  };
   const later = () => {
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => { if (!state.run) { reset(); check(); } }, 200);
@@ -468,10 +473,10 @@ export default async function mount(root, api) {
       ctx.imageSmoothingEnabled = false;
       if (view.kind === "image") {
         const levels = id === "target" ? view.target : state.views[id];
-        if (levels) ctx.drawImage(gridImage(view.size, (k) => [levels[k], levels[k], levels[k]]), 0, 0, size, size);
+        if (levels && levels.length === view.size * view.size) ctx.drawImage(gridImage(view.size, (k) => [levels[k], levels[k], levels[k]]), 0, 0, size, size);
       } else {
         const cells = state.views[id];
-        if (cells) {
+        if (cells && cells.length === view.n * view.n) {
           ctx.globalAlpha = 0.45;
           ctx.drawImage(gridImage(view.n, (k) => hex(CLASS_COLOURS[cells[k] % CLASS_COLOURS.length])), 0, 0, size, size);
           ctx.globalAlpha = 1;
@@ -566,9 +571,14 @@ export default async function mount(root, api) {
 
   async function play(until = null) {
     if (state.run) return;
+    // a check queued by typing would reset the run it finds finished: play checks now instead
+    clearTimeout(checkTimer);
     const setupReply = await check();
     if (!setupReply) return;
-    if (state.done) reset();
+    // a finished race, or one stopped under settings changed since, starts again from step 0
+    const key = setupKey();
+    if (state.done || (state.step >= 0 && state.key !== key)) reset();
+    state.key = key;
     const start = state.step + 1;
     const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
     message(start ? `Going on from step ${count(start)} …` : "Running …");
