@@ -8,7 +8,7 @@ mkdir -p test-artifacts
 say() { printf '\033[1m[test]\033[0m %s\n' "$*"; }
 
 say "CPython: pytest tests/ (core, cross-runtime, site, browser)"
-NO_MKDOCS_2_WARNING=1 .venv/bin/python -m pytest tests -p no:cacheprovider "$@" 2>&1 | tee test-artifacts/cpython.log
+NO_MKDOCS_2_WARNING=1 .venv/bin/python -m pytest tests -p no:cacheprovider --durations=30 "$@" 2>&1 | tee test-artifacts/cpython.log
 cpython_status=${PIPESTATUS[0]}
 
 say "Pyodide 0.27.7 (Node): the same tests/lib, tests/chapters and tests/demos files"
