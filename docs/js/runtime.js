@@ -11,6 +11,7 @@
 import { call, onProgress, restartLane, startWorker, stats, stream } from "./python.js";
 import { chartByName, liveChart, mountCharts } from "./charts.js";
 import { linkDemo } from "./link.js";
+import { addCodePanel } from "./code.js";
 
 function setState(root, state, message) {
   root.dataset.state = state;
@@ -83,6 +84,7 @@ async function bootDemo(root, signal) {
     demoPhase.set(root, "mounted");
     root.querySelector(".gde-demo__boot")?.remove();
     linkDemo(root, root.dataset.demo, signal);
+    addCodePanel(root, (method, args) => call(root.dataset.demo, method, args));
     setState(root, "ready");
     performance.mark(`gde:ready:${root.dataset.demo}`);
   } catch (error) {

@@ -13,7 +13,9 @@ read a Stop message between chunks. Every float that is not finite is sent as nu
 NaN); a demo that can diverge says so in words in its frames.
 
 A demo is named by its chapter's slug (`real-landscapes`); its module is the slug with
-underscores (`explainer_core/demos/real_landscapes.py`) and defines `METHODS: dict[str, callable]`.
+underscores (`explainer_core/demos/real_landscapes.py`) and defines `METHODS: dict[str, callable]`
+and `CODE`, the library functions its "Python" panel shows (see `code.py`); the method `source`
+answers with their text for every demo.
 Adding one means adding a module here and its slug to `DEMOS`.
 """
 
@@ -28,6 +30,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .. import validate
+from . import code
 
 DEMOS = ("function", "landscape", "random-search", "derivatives", "evolution", "gradient-descent",
          "gradient-descent-backprop", "gradient-descent-batches", "momentum-adam", "images",
@@ -81,7 +84,10 @@ def _error(error: Exception) -> dict:
 
 
 def _method(demo: str, method: str):
-    methods = module(demo).METHODS
+    demo_module = module(demo)
+    if method == "source":  # every demo: the library code it runs (code.py)
+        return lambda: code.source(demo_module)
+    methods = demo_module.METHODS
     validate.choice("method", method, methods)
     return methods[method]
 

@@ -176,3 +176,11 @@ def race(task="fit", dimension=FIELDS["dimension"]["default"],
 
 
 METHODS = {"setup": setup, "race": race}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("search:local_search", "how-the-table-counts"),
+    ("optim:adam", "how-the-table-counts"),
+    ("train:run", "how-the-table-counts"),
+)
+

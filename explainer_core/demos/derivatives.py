@@ -332,3 +332,11 @@ def _count_summary(frame: dict) -> str:
 
 
 METHODS = {"setup": setup, "evaluate": evaluate, "plan": plan, "shrink": shrink, "count": count}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("numdiff:forward_difference", "forward-and-central-differences"),
+    ("numdiff:central_difference", "forward-and-central-differences"),
+    ("numdiff:tangent_line", "the-tangent-line"),
+)
+

@@ -130,3 +130,9 @@ def count(task="sphere", d=DEFAULT_D, sigma=FIELDS["sigma"]["default"], scaling=
 
 
 METHODS = {"setup": setup, "describe": describe, "count": count}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("search:mutate", "one-random-mutation-in-d-dimensions"),
+)
+

@@ -205,3 +205,12 @@ def run(population="20", mutation_rate="0.05", decay="1", reset_after="0", fract
 
 
 METHODS = {"setup": setup, "evolve": evolve, "run": run}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("search:local_search", "the-method"),
+    ("search:mutate", "the-method"),
+    ("search:_mutations", "the-method"),
+    ("search:genetic", "tuning-matters"),
+)
+

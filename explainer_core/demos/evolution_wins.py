@@ -217,3 +217,10 @@ def race(seed="0", sigma=FIELDS["sigma"]["default"], population=FIELDS["populati
 
 
 METHODS = {"setup": setup, "race": race}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("search:local_search", "a-network-with-no-gradient"),
+    ("search:run", "a-network-with-no-gradient"),
+)
+

@@ -184,3 +184,10 @@ def _reason(outcome: str, step: int, start: float, loss: float) -> str:
 
 
 METHODS = {"setup": setup, "target": target, "evaluate": evaluate, "fit": fit, "knobs": knobs}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("shallow:pieces", "a-sum-of-neurons-builds-a-curve"),
+    ("shallow:forward", "a-sum-of-neurons-builds-a-curve"),
+)
+

@@ -145,3 +145,11 @@ def _summary(c: dict, last: dict) -> str:
 
 
 METHODS = {"setup": setup, "table": table, "check": check, "train": train}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("train:run", "the-learning-rate"),
+    ("optim:sgd", "the-learning-rate"),
+    ("nets:backward", "backprop-step-by-step"),
+)
+

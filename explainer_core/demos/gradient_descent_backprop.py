@@ -61,3 +61,11 @@ def step(lr=STEP_LR["default"], **values) -> dict:
 
 
 METHODS = {"setup": setup, "table": table, "step": step}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("nets:backprop", "backprop-step-by-step"),
+    ("nets:backward", "backprop-step-by-step"),
+    ("numdiff:numerical_gradient", "backprop-step-by-step"),
+)
+

@@ -152,3 +152,10 @@ def seeds(lr=FIELDS["lr"]["default"], batch_size=FIELDS["batch_size"]["default"]
 
 
 METHODS = {"setup": setup, "check": check, "cost": cost, "train": train, "seeds": seeds}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("train:minibatches", "mini-batches"),
+    ("train:run", "mini-batches"),
+)
+

@@ -315,3 +315,12 @@ def race(start: float = 0.0, images_ms: float = IMAGES_MS, mode: str = "compute"
 
 
 METHODS = {"setup": setup, "race": race, "ending": ending}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("images:pixel_grid", "a-picture-as-a-function"),
+    ("nets:forward", "a-picture-as-a-function"),
+    ("search:local_search", "three-ways-to-lower-the-loss"),
+    ("optim:adam", "three-ways-to-lower-the-loss"),
+)
+

@@ -386,6 +386,14 @@ def train(a, b, method: str = "gradient", lr="0.1", neighbours="8", step_size="0
 
 METHODS = {"setup": setup, "evaluate": evaluate, "step": step, "train": train}
 
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("landscape:loss_grid", "the-landscape"),
+    ("search:local_search", "try-it"),
+    ("optim:sgd", "try-it"),
+)
+
+
 
 # ---- both methods side by side: what the page runs --------------------------------------------
 

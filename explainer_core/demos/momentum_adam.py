@@ -230,3 +230,12 @@ def _end_message(method: str, c: dict, last: dict) -> str:
 
 
 METHODS = {"setup": setup, "check": check, "run": run}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("optim:trace", "three-ways-to-use-a-gradient"),
+    ("optim:scale_by_adam", "three-ways-to-use-a-gradient"),
+    ("optim:sgd", "three-ways-to-use-a-gradient"),
+    ("optim:adam", "three-ways-to-use-a-gradient"),
+)
+

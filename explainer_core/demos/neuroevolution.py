@@ -286,3 +286,10 @@ def _ending(s: dict, f: dict) -> str:
 
 
 METHODS = {"setup": setup, "run": run}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("search:metropolis_accept", "the-algorithm"),
+    ("search:metropolis", "the-algorithm"),
+)
+

@@ -1053,3 +1053,10 @@ def from_demo(demo, params=None) -> dict:
 
 METHODS = {"setup": setup, "race": race, "export": export, "read_import": read_import,
            "compare": compare, "from_demo": from_demo}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("train:run", "the-network-and-the-methods"),
+    ("search:run", "the-network-and-the-methods"),
+)
+

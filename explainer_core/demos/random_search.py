@@ -216,3 +216,11 @@ def race(data: str = "vertical", seed="0", noise=FIELDS["noise"]["default"],
 
 
 METHODS = {"setup": setup, "race": race}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("speculative:keep_best", "the-experiment"),
+    ("search:random_search", "the-experiment"),
+    ("search:tweak_and_keep", "the-experiment"),
+)
+

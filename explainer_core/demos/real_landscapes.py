@@ -132,3 +132,11 @@ def _final_message(last: dict[str, dict], diverged: dict[str, dict]) -> str:
 
 
 METHODS = {"setup": setup, "run": run}
+
+# the library code the "Python" panel shows, each with the heading that explains it (code.py)
+CODE = (
+    ("train:run", "the-race-at-equal-cost"),
+    ("optim:sgd", "the-race-at-equal-cost"),
+    ("optim:adam", "the-race-at-equal-cost"),
+)
+

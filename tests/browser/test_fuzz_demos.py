@@ -71,7 +71,8 @@ SNAPSHOT = """(index) => {
   const line = root.querySelector(".gde-message");
   return {
     state: root.dataset.state,
-    text: root.innerText,
+    // (the "Python" panel's library code is not a demo's output: its None and inf are code)
+    text: [...root.children].filter((el) => !el.classList.contains("gde-code")).map((el) => el.innerText).join("\n"),
     slots,
     message: line ? { text: line.textContent, kind: line.dataset.kind ?? "", elements: line.children.length } : null,
     xss: window.__xss !== undefined,

@@ -68,6 +68,24 @@ def test_wheel_holds_every_subpackage_and_the_data_files(built):
     assert {n for n in names if not n.startswith("explainer_core-")} == expected  # nothing else
 
 
+def test_the_python_panels_show_the_wheels_text_and_link_to_a_heading_of_their_page(built):
+    """Each demo's `source` answer (its CODE) is the served wheel's text at the line it names,
+    and its anchor is a heading on the page that holds the demo."""
+    site, _ = built
+    [served] = (site / "assets/wheels").rglob("*.whl")
+    pages = {p: p.read_text() for p in site.rglob("index.html")}
+    with zipfile.ZipFile(served) as archive:
+        for demo in demo_lib.DEMOS:
+            reply = json.loads(demo_lib.call(json.dumps({"demo": demo, "method": "source"})))
+            holders = [text for text in pages.values() if f'data-demo="{demo}"' in text]
+            assert holders, f"no page holds the demo {demo}"
+            for entry in reply["result"]:
+                lines = archive.read(entry["file"]).decode().splitlines(keepends=True)
+                start = entry["line"] - 1
+                assert "".join(lines[start:start + entry["text"].count("\n")]) == entry["text"]
+                assert all(f'id="{entry["anchor"]}"' in text for text in holders), (demo, entry["anchor"])
+
+
 def test_lock_file_is_the_official_lock_plus_our_wheel(built):
     site, _ = built
     [lock_file] = (site / "assets/pyodide-lock").rglob("pyodide-lock.json")

@@ -1,0 +1,46 @@
+"""The library code behind each demo, for the page's "Python" panel.
+
+A demo module names the functions it runs that carry the chapter's idea in `CODE`: a tuple of
+`"module:function"` (the module relative to `explainer_core`), each with the id of the heading
+in the chapter that explains it:
+
+    CODE = (("search:tweak_and_keep", "the-experiment"), ("speculative:keep_best", "the-experiment"))
+
+`source(demo)` answers with each function's text as the running package holds it (read by
+`inspect` from the installed files, so in the browser it is the wheel's text, never a copy that
+could drift), its file inside the package and its first line there. Every demo answers the
+method `source` (see `explainer_core.demos.call`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import PurePosixPath
+
+PACKAGE = "explainer_core"
+
+
+def _entry(name: str, anchor: str) -> dict:
+    module_part, _, attribute = name.partition(":")
+    if not module_part or not attribute:
+        raise ValueError(f"{name!r} is not 'module:function'")
+    module = importlib.import_module(f"{PACKAGE}.{module_part}")
+    function = module
+    for part in attribute.split("."):
+        function = getattr(function, part)
+    lines, first = inspect.getsourcelines(function)
+    path = PurePosixPath(inspect.getsourcefile(function).replace("\\", "/"))
+    inside = path.parts[len(path.parts) - 1 - path.parts[::-1].index(PACKAGE):]
+    return {
+        "name": f"{PACKAGE}.{module_part}.{attribute}",
+        "file": "/".join(inside),
+        "line": first,
+        "text": "".join(lines),
+        "anchor": anchor,
+    }
+
+
+def source(demo_module) -> list[dict]:
+    """The functions a demo module lists in CODE, each as {name, file, line, text, anchor}."""
+    return [_entry(name, anchor) for name, anchor in getattr(demo_module, "CODE", ())]
