@@ -71,6 +71,17 @@ function renderFunction(entry) {
   if (title) {
     const link = element("a", "", title);
     link.href = `#${entry.anchor}`;
+    // the page address holds the demos' settings (link.js): scroll to the heading without
+    // replacing them, and without the instant navigation reloading the page's demos
+    link.addEventListener("click", (event) => {
+      const heading = document.getElementById(entry.anchor);
+      if (!heading) return;
+      event.preventDefault();
+      event.stopPropagation(); // Material's instant navigation listens on the body
+      heading.tabIndex = -1;
+      heading.scrollIntoView({ block: "start" });
+      heading.focus({ preventScroll: true });
+    });
     where.append(" Explained in ", link, ".");
   }
   const pre = element("pre", "gde-code__src");

@@ -59,7 +59,12 @@ def test_the_panel_works_by_keyboard_and_in_dark_mode(browser, server, artifacts
     page.keyboard.press("Tab")  # to the first link: the heading that explains the code
     focused = page.evaluate("() => document.activeElement.closest('.gde-code__where') !== null")
     assert focused
+    address = page.url
     page.keyboard.press("Enter")
-    page.wait_for_function("() => location.hash === '#the-algorithm'")
+    page.wait_for_function("() => document.activeElement.id === 'the-algorithm'")
+    assert page.url == address  # the demos' settings in the address are kept
+    assert page.evaluate("() => document.getElementById('the-algorithm').getBoundingClientRect().top") < 300
+    # the demo was not reloaded: its panel is still open with its code
+    assert demo.locator("details.gde-code[open] .gde-code__function").count() == 2
     demo.locator("details.gde-code").screenshot(path=str(artifacts / "code-panel-dark.png"))
     context.close()

@@ -72,7 +72,7 @@ SNAPSHOT = """(index) => {
   return {
     state: root.dataset.state,
     // (the "Python" panel's library code is not a demo's output: its None and inf are code)
-    text: [...root.children].filter((el) => !el.classList.contains("gde-code")).map((el) => el.innerText).join("\n"),
+    text: [...root.children].filter((el) => !el.classList.contains("gde-code")).map((el) => el.innerText).join("\\n"),
     slots,
     message: line ? { text: line.textContent, kind: line.dataset.kind ?? "", elements: line.children.length } : null,
     xss: window.__xss !== undefined,
