@@ -15,7 +15,10 @@ NaN); a demo that can diverge says so in words in its frames.
 A demo is named by its chapter's slug (`real-landscapes`); its module is the slug with
 underscores (`explainer_core/demos/real_landscapes.py`) and defines `METHODS: dict[str, callable]`
 and `CODE`, the library functions its "Python" panel shows (see `code.py`); the method `source`
-answers with their text for every demo.
+answers with their text for every demo. A module may also define `EDITABLE`, the library
+functions a reader may rewrite (see `explainer_core.usercode`): a request's `"code": {name:
+text}` then runs the method (and every chunk of its stream) with the reader's functions in place
+of the library's, and an error in them answers with `arg` "code" and the `line` of their text.
 Adding one means adding a module here and its slug to `DEMOS`.
 """
 
@@ -29,7 +32,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .. import validate
+from .. import usercode, validate
 from . import code
 
 DEMOS = ("function", "landscape", "random-search", "derivatives", "evolution", "gradient-descent",
@@ -73,14 +76,11 @@ def _dumps(payload: dict) -> str:
 
 
 def _error(error: Exception) -> dict:
-    return {
-        "ok": False,
-        "error": {
-            "type": type(error).__name__,
-            "message": str(error),
-            "arg": getattr(error, "arg", None),
-        },
-    }
+    answer = {"type": type(error).__name__, "message": str(error), "arg": getattr(error, "arg", None)}
+    if isinstance(error, usercode.CodeError):
+        answer["line"] = error.line
+        answer["function"] = error.function
+    return {"ok": False, "error": answer}
 
 
 def _method(demo: str, method: str):
@@ -92,19 +92,25 @@ def _method(demo: str, method: str):
     return methods[method]
 
 
-def _parse(request_json: str) -> tuple[Any, dict]:
+def _parse(request_json: str) -> tuple[Any, dict, list]:
+    """The method, its arguments and the reader's functions to put in place (usercode)."""
     request = json.loads(request_json)
     args = request.get("args") or {}
     if not isinstance(args, dict):
         raise validate.ArgumentTypeError("args", "args must be an object of named arguments")
-    return _method(request["demo"], request["method"]), args
+    args = dict(args)
+    reader_code = args.pop("code", None)
+    function = _method(request["demo"], request["method"])
+    editable = getattr(module(request["demo"]), "EDITABLE", {})
+    return function, args, usercode.compile_overrides(reader_code, editable)
 
 
 def call(request_json: str) -> str:
     """Run one demo method; the answer as a JSON string (see the module docstring)."""
     try:
-        function, args = _parse(request_json)
-        return _dumps({"ok": True, "result": function(**args)})
+        function, args, overrides = _parse(request_json)
+        with usercode.installed(overrides):
+            return _dumps({"ok": True, "result": function(**args)})
     except (ValueError, TypeError) as error:
         return _dumps(_error(error))
 
@@ -112,9 +118,10 @@ def call(request_json: str) -> str:
 class Stream:
     """A running generator, stepped in chunks by the worker."""
 
-    def __init__(self, frames: Iterator[dict] | None, error: dict | None = None):
+    def __init__(self, frames: Iterator[dict] | None, error: dict | None = None, overrides=()):
         self._frames = frames
         self._error = error
+        self._overrides = list(overrides)  # the reader's functions, in place while it steps
 
     def advance(self, max_frames: int = 1000, budget_ms: float = 30.0) -> str:
         """Frames produced within the limits, as {"ok", "frames", "done"} JSON."""
@@ -124,8 +131,9 @@ class Stream:
         deadline = time.perf_counter() + budget_ms / 1000.0
         done = False
         try:
-            while len(frames) < max_frames and time.perf_counter() < deadline:
-                frames.append(next(self._frames))
+            with usercode.installed(self._overrides):
+                while len(frames) < max_frames and time.perf_counter() < deadline:
+                    frames.append(next(self._frames))
         except StopIteration:
             done = True
         except (ValueError, TypeError) as error:
@@ -140,17 +148,18 @@ class Stream:
 def start(request_json: str) -> Stream:
     """Start a streaming method; bad arguments surface on the first `advance`."""
     try:
-        function, args = _parse(request_json)
-        frames = function(**args)
-        # Generators check their arguments lazily; run to the first frame now so that a bad
-        # argument is reported at once, then hand that frame out first.
-        first = next(frames)
+        function, args, overrides = _parse(request_json)
+        with usercode.installed(overrides):
+            frames = function(**args)
+            # Generators check their arguments lazily; run to the first frame now so that a bad
+            # argument is reported at once, then hand that frame out first.
+            first = next(frames)
 
         def chain():
             yield first
             yield from frames
 
-        return Stream(chain())
+        return Stream(chain(), overrides=overrides)
     except StopIteration:
         return Stream(iter(()))
     except (ValueError, TypeError) as error:

@@ -9,7 +9,8 @@ in the chapter that explains it:
 `source(demo)` answers with each function's text as the running package holds it (read by
 `inspect` from the installed files, so in the browser it is the wheel's text, never a copy that
 could drift), its file inside the package and its first line there. Every demo answers the
-method `source` (see `explainer_core.demos.call`).
+method `source` (see `explainer_core.demos.call`). The functions of the module's `EDITABLE` are
+marked `editable`: the page offers an editor for them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def _entry(name: str, anchor: str) -> dict:
     path = PurePosixPath(inspect.getsourcefile(function).replace("\\", "/"))
     inside = path.parts[len(path.parts) - 1 - path.parts[::-1].index(PACKAGE):]
     return {
+        "key": name,
         "name": f"{PACKAGE}.{module_part}.{attribute}",
         "file": "/".join(inside),
         "line": first,
@@ -42,5 +44,9 @@ def _entry(name: str, anchor: str) -> dict:
 
 
 def source(demo_module) -> list[dict]:
-    """The functions a demo module lists in CODE, each as {name, file, line, text, anchor}."""
-    return [_entry(name, anchor) for name, anchor in getattr(demo_module, "CODE", ())]
+    """The functions a demo module lists in CODE, each as {key, name, file, line, text, anchor,
+    editable}: `key` is the "module:function" of CODE, `editable` whether the reader may rewrite
+    it (the module's EDITABLE, see `explainer_core.usercode`)."""
+    editable = getattr(demo_module, "EDITABLE", {})
+    return [{**_entry(name, anchor), "editable": name in editable}
+            for name, anchor in getattr(demo_module, "CODE", ())]

@@ -23,7 +23,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import validate
+from .. import usercode, validate
 from ..chapters import evolution as chapter
 
 MAX_POPULATION = 1000
@@ -213,4 +213,9 @@ CODE = (
     ("search:_mutations", "the-method"),
     ("search:genetic", "tuning-matters"),
 )
+
+# the function a reader may rewrite, and what its answer must be (usercode.py): `rows` children,
+# each as long as the parent
+EDITABLE = {"search:_mutations": usercode.returns_shape(
+    lambda a: (a["rows"], np.size(a["theta"])), why="one row per child, as long as `theta`")}
 

@@ -27,7 +27,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import search, validate
+from .. import search, usercode, validate
 from ..chapters import neuroevolution as chapter
 
 RULE_CHOICES = (("inf", "β = ∞: keep a mutation only if not worse"),
@@ -292,4 +292,8 @@ CODE = (
     ("search:metropolis_accept", "the-algorithm"),
     ("search:metropolis", "the-algorithm"),
 )
+
+# the function a reader may rewrite, and what its answer must be (usercode.py): one True/False
+# per mutation, kept or not
+EDITABLE = {"search:metropolis_accept": usercode.returns_like("delta", kind="b")}
 

@@ -1,0 +1,126 @@
+"""A demo run with the reader's own version of a library function (explainer_core.usercode).
+
+The reference for an edited function is a run the library already does: the local search's
+mutation with its noise doubled is the same run as the library's at twice the mutation rate;
+a Metropolis acceptance that keeps every mutation accepts a share of exactly 1. The library's
+own text, sent as the reader's, gives the library's frames bit for bit. Errors name the line of
+the reader's text, and the library is whole again after every one of them.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from explainer_core import search, usercode
+from tests.demos._demo_client import call, run
+
+ACCEPT = "search:metropolis_accept"
+MUTATE = "search:_mutations"
+ORIGINALS = {ACCEPT: search.metropolis_accept, MUTATE: search._mutations}
+
+
+def library_text(name: str) -> str:
+    return inspect.getsource(ORIGINALS[name])
+
+
+def code_error(out: dict) -> dict:
+    assert not out["ok"], out
+    error = out["error"]
+    assert error["type"] == "CodeError" and error["arg"] == "code", error
+    return error
+
+
+@pytest.fixture(autouse=True)
+def library_is_whole_again():
+    yield
+    assert search.metropolis_accept is ORIGINALS[ACCEPT]
+    assert search._mutations is ORIGINALS[MUTATE]
+
+
+SHORT = {"mutations": "60", "runs": "20"}
+
+
+def test_the_library_text_sent_as_the_reader_gives_the_library_frames():
+    _, frames = run("neuroevolution", "run", SHORT)
+    _, mine = run("neuroevolution", "run", {**SHORT, "code": {ACCEPT: library_text(ACCEPT)}})
+    assert mine == frames
+    _, frames = run("evolution", "run", {"rounds": "15"})
+    _, mine = run("evolution", "run", {"rounds": "15", "code": {MUTATE: library_text(MUTATE)}})
+    assert mine == frames
+
+
+def test_doubled_mutation_noise_is_the_library_run_at_twice_the_rate():
+    doubled = library_text(MUTATE).replace("sigma * rng.standard_normal", "2 * sigma * rng.standard_normal")
+    assert doubled.count("2 * sigma") == 3  # every way of mutating
+    _, mine = run("evolution", "run", {"rounds": "20", "mutation_rate": "0.05", "code": {MUTATE: doubled}})
+    _, twice = run("evolution", "run", {"rounds": "20", "mutation_rate": "0.1"})
+    _, once = run("evolution", "run", {"rounds": "20", "mutation_rate": "0.05"})
+    losses = [f["loss"] for f in mine]
+    assert losses == [f["loss"] for f in twice]
+    assert losses != [f["loss"] for f in once]
+
+
+def test_an_acceptance_that_keeps_everything_keeps_every_mutation():
+    keep_all = "def metropolis_accept(delta, beta, uniform):\n    return np.ones(np.shape(delta), dtype=bool)\n"
+    _, frames = run("neuroevolution", "run", {**SHORT, "code": {ACCEPT: keep_all}})
+    assert frames[-1]["accepted"] == 1.0
+    _, library = run("neuroevolution", "run", SHORT)
+    assert library[-1]["accepted"] < 1.0
+    # setup measures one step with the acceptance too
+    assert call("neuroevolution", "setup", {**SHORT, "code": {ACCEPT: keep_all}})["result"]["step"]["accepted"] == 1.0
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("def metropolis_accept(delta, beta, uniform):\n    return delta <=\n", 2, "Syntax error on line 2"),
+    ("def metropolis_accept(delta, beta, uniform):\n    x = 1\n    return x / 0\n", 3, "ZeroDivisionError"),
+    ("def metropolis_accept(delta, beta, uniform):\n    return accepted\n", 2, "NameError"),
+    ("def metropolis_accept(delta, beta, uniform):\n    return float(delta[0]) < 0\n", 1,
+     "should return an array of shape (20,) of True/False values (the shape of `delta`); yours returned a single"),
+    ("def metropolis_accept(delta, beta, uniform):\n    delta <= 0\n", 1, "yours returned None (did the function forget to return?)"),
+    ("def metropolis_accept(delta, beta):\n    return delta <= 0\n", 1, "must take the arguments (delta, beta, uniform); yours takes (delta, beta)"),
+    ("def accept(delta, beta, uniform):\n    return delta <= 0\n", 1, "must define a function called `metropolis_accept`"),
+    ("import nothing_of_that_name\n", 1, "ModuleNotFoundError"),
+])
+def test_errors_name_the_line_of_the_reader_code(text, line, words):
+    out, _ = run("neuroevolution", "run", {**SHORT, "code": {ACCEPT: text}})
+    error = code_error(out)
+    assert words in error["message"]
+    assert error["line"] == line
+    assert error["function"] == "metropolis_accept"
+
+
+def test_an_error_deep_in_a_run_is_reported_with_the_frames_before_it():
+    late = ("def metropolis_accept(delta, beta, uniform):\n"
+            "    metropolis_accept.calls = getattr(metropolis_accept, 'calls', 0) + 1\n"
+            "    if metropolis_accept.calls > 30:\n"
+            "        raise RuntimeError('enough')\n"
+            "    return np.asarray(delta) <= 0.0\n")
+    out, frames = run("neuroevolution", "run", {**SHORT, "code": {ACCEPT: late}}, max_frames=1)
+    assert code_error(out)["line"] == 4 and "RuntimeError: enough" in out["error"]["message"]
+    assert len(frames) >= 1
+
+
+def test_only_the_demo_editable_functions_are_taken():
+    error = code_error(call("neuroevolution", "setup", {"code": {MUTATE: library_text(MUTATE)}}))
+    assert "cannot be rewritten in this demo" in error["message"] and ACCEPT in error["message"]
+    assert "must map" in code_error(call("neuroevolution", "setup", {"code": "x"}))["message"]
+    assert "must be text" in code_error(call("neuroevolution", "setup", {"code": {ACCEPT: 3}}))["message"]
+    long = "def metropolis_accept(delta, beta, uniform):\n" + "    pass\n" * 5000
+    assert "at most 20,000" in code_error(call("neuroevolution", "setup", {"code": {ACCEPT: long}}))["message"]
+
+
+def test_the_source_marks_what_is_editable():
+    entries = call("neuroevolution", "source", {})["result"]
+    assert {e["key"]: e["editable"] for e in entries} == {ACCEPT: True, "search:metropolis": False}
+    assert [e["key"] for e in call("evolution", "source", {})["result"] if e["editable"]] == [MUTATE]
+    assert not any(e["editable"] for e in call("landscape", "source", {})["result"])
+
+
+def test_shape_of_describes_answers_in_words():
+    assert usercode.shape_of(np.zeros((2, 3))) == "an array of shape (2, 3) of floats"
+    assert usercode.shape_of(np.zeros(4, dtype=bool)) == "an array of shape (4,) of True/False values"
+    assert usercode.shape_of(True) == "a single True/False (True)"
+    assert usercode.shape_of([1, 2]) == "a list of 2 items"
