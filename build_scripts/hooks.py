@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from build_scripts import charts as chart_lib  # noqa: E402
-from build_scripts import lockfile, values, vendor, wheel  # noqa: E402
+from build_scripts import editor, lockfile, values, vendor, wheel  # noqa: E402
 from explainer_core import demos as demo_lib  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -67,6 +67,7 @@ def on_config(config, **kwargs):
     _build["charts"] = {}
     chart_lib.load_all()
     vendor.ensure()
+    editor.ensure()
     wheel_file = wheel.ensure()
     _build["wheel"] = _hashed("wheels", wheel_file.name, wheel_file.read_bytes())
     lock = lockfile.site_lock(wheel_file, _wheel_base(config))
@@ -152,6 +153,8 @@ def _demo_html(name: str, options: dict, prefix: str, config) -> str:
         "data-module": f"{prefix}js/demos/{name}.js",
         "data-playground": f"{prefix}playground/",  # where "Open in the playground" leads
     }
+    if getattr(demo_lib.module(name), "EDITABLE", None):  # a function the reader may rewrite
+        attrs["data-editable"] = ",".join(demo_lib.module(name).EDITABLE)
     attr_text = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
     return (
         f"<div {attr_text}>\n"
@@ -361,6 +364,8 @@ def on_post_build(config, **kwargs):
         # KaTeX's script runs at build time only (maths.py): the site ships its CSS and fonts
         _copy_tree(vendor.VENDOR / folder, site / "assets" / "vendor" / folder,
                    skip=(lambda p: p.suffix == ".js") if folder == "katex" else None)
+    # the code editor, loaded by a page only when a reader first opens a "Python" panel
+    _copy_tree(editor.OUT, site / "assets" / "vendor" / "editor", skip=lambda p: p.name == "stamp.txt")
     # KaTeX's fonts swap in when they arrive instead of hiding the text until then
     katex_css = site / "assets/vendor/katex/katex.min.css"
     css = katex_css.read_text()

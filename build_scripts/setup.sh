@@ -88,3 +88,6 @@ if [ "$want_tests" = 1 ]; then
 else
   .venv/bin/python -m build_scripts.vendor
 fi
+
+say "bundling the code editor (CodeMirror 6 from npm, pinned by integrity hash)"
+.venv/bin/python -m build_scripts.editor

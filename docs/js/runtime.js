@@ -13,6 +13,73 @@ import { chartByName, liveChart, mountCharts } from "./charts.js";
 import { linkDemo } from "./link.js";
 import { addCodePanel } from "./code.js";
 
+// The reader's own functions (code.js) for one demo: while `active` ({"module:function": text})
+// is set, every request of the demo carries it as `code` and runs on a lane of its own, so that a
+// function that never returns can be stopped by replacing that worker (Stop: if the run has not
+// ended 250 ms after it was cancelled). An answer whose error is in the reader's code (arg "code")
+// is announced to the panel (event gde:code-error); a run that ends without one, gde:code-ok.
+const STOP_GRACE_MS = 250;
+
+function readerCode(root) {
+  const demo = root.dataset.demo;
+  const lane = `code-${demo}`;
+  const busy = new Set(); // the requests with the reader's code not answered yet
+  const reader = { active: null, rerun: null, lane, get pending() { return busy.size; } };
+  const tell = (type, detail) => root.dispatchEvent(new CustomEvent(type, { detail }));
+  const withCode = (args, fallbackLane) => reader.active
+    ? [{ ...args, code: reader.active }, lane, true] : [args, fallbackLane, false];
+  const settled = (token) => {
+    busy.delete(token);
+    tell("gde:code-busy", { pending: busy.size });
+  };
+  const track = (promise) => {
+    const token = {};
+    busy.add(token);
+    tell("gde:code-busy", { pending: busy.size });
+    promise.finally(() => settled(token));
+  };
+  reader.replace = () => {
+    const t0 = performance.now();
+    tell("gde:code-replacing", {});
+    const ready = restartLane(lane);
+    busy.clear(); // the old worker's requests are answered "terminated"
+    tell("gde:code-busy", { pending: 0 });
+    return ready.then(() => tell("gde:code-replaced", { ms: performance.now() - t0 }));
+  };
+  reader.call = async (method, args, fallbackLane) => {
+    const [sent, onLane, coded] = withCode(args, fallbackLane);
+    const answer = call(demo, method, sent, onLane);
+    if (coded) track(answer);
+    const reply = await answer;
+    if (coded && !reply.ok && reply.error?.arg === "code") tell("gde:code-error", reply.error);
+    return reply;
+  };
+  reader.stream = (method, args, options) => {
+    const [sent, onLane, coded] = withCode(args, options.lane);
+    if (!coded) return stream(demo, method, sent, options, onLane);
+    let failed = null;
+    const onError = (error) => {
+      if (error?.arg === "code") failed = error;
+      options.onError?.(error);
+    };
+    const run = stream(demo, method, sent, { ...options, onError }, onLane);
+    track(run.done);
+    run.done.then((outcome) => {
+      if (failed) tell("gde:code-error", failed);
+      else if (outcome.ok && !outcome.cancelled) tell("gde:code-ok", {});
+    });
+    const cancel = run.cancel;
+    run.cancel = () => {
+      cancel();
+      const timer = setTimeout(() => reader.replace(), STOP_GRACE_MS);
+      run.done.finally(() => clearTimeout(timer));
+    };
+    return run;
+  };
+  root.gdeReader = reader;
+  return reader;
+}
+
 function setState(root, state, message) {
   root.dataset.state = state;
   let alert = root.querySelector(":scope > .gde-demo__alert");
@@ -59,15 +126,19 @@ async function bootDemo(root, signal) {
     ]);
     if (signal.aborted) return;
     performance.mark(`gde:imported:${root.dataset.demo}`);
+    const reader = readerCode(root);
     const api = {
-      // {lane: "name"} runs it in a worker of its own (python.js), started on first use
-      call: (method, args, { lane } = {}) => call(root.dataset.demo, method, args, lane),
+      // {lane: "name"} runs it in a worker of its own (python.js), started on first use; with
+      // the reader's own code in place (code.js) every request carries it, on the reader's lane
+      call: (method, args, { lane } = {}) => reader.call(method, args, lane),
       stream: (method, args, options = {}) => {
-        const run = stream(root.dataset.demo, method, args, options, options.lane);
+        const run = reader.stream(method, args, options);
         runs.add(run);
         run.done.finally(() => runs.delete(run));
         return run;
       },
+      // what "Run with my code" does (code.js): the demo starts afresh and plays
+      setRerun: (rerun) => (reader.rerun = rerun),
       // terminate a lane's worker at once and boot a fresh one (a run that never yields)
       restartLane: (lane) => restartLane(lane),
       setState: (state, message) => setState(root, state, message),
@@ -84,7 +155,7 @@ async function bootDemo(root, signal) {
     demoPhase.set(root, "mounted");
     root.querySelector(".gde-demo__boot")?.remove();
     linkDemo(root, root.dataset.demo, signal);
-    addCodePanel(root, (method, args) => call(root.dataset.demo, method, args));
+    addCodePanel(root, (method, args) => call(root.dataset.demo, method, args), reader, signal);
     setState(root, "ready");
     performance.mark(`gde:ready:${root.dataset.demo}`);
   } catch (error) {

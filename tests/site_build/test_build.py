@@ -271,6 +271,25 @@ def test_every_page_and_the_404_page_carry_the_policy_and_no_katex_script(built)
     assert list((site / "assets/vendor/katex/fonts").glob("*.woff2"))
 
 
+def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(built):
+    """The bundle is the one build_scripts/editor.py made (one ES module, no imports left);
+    pages name it nowhere (code.js imports it on first use) and the offline cache leaves it out;
+    the demos with an editable function say so on their element."""
+    from build_scripts import editor
+
+    site, _ = built
+    shipped = site / "assets/vendor/editor/editor.js"
+    assert shipped.read_bytes() == editor.BUNDLE.read_bytes()
+    assert not (site / "assets/vendor/editor/stamp.txt").exists()
+    assert "import" not in shipped.read_text()[:200] and "from\"@codemirror" not in shipped.read_text()
+    for page in site.rglob("index.html"):
+        assert "vendor/editor" not in page.read_text(), page
+    assert "vendor/editor" not in (site / "sw.js").read_text()
+    editable = {p.parent.name: p.read_text() for p in site.rglob("index.html")}
+    assert 'data-editable="search:metropolis_accept"' in editable["neuroevolution"]
+    assert 'data-editable="search:_mutations"' in editable["evolution"]
+
+
 def test_home_page_lists_every_chapter_of_the_navigation_once_in_order():
     """The home page is the table of contents: one numbered line per chapter, in the navigation's
     order, under the navigation's title, so a chapter added to the nav cannot be missing there."""

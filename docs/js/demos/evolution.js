@@ -320,6 +320,11 @@ export default async function mount(root, api) {
   }
 
   playButton.addEventListener("click", () => go(false));
+  // "Run with my code" (the Python panel): from round 0, played to the end
+  api.setRerun(async () => {
+    await restart();
+    await go(false);
+  });
   stepButton.addEventListener("click", () => go(true));
   stepButton.setAttribute("aria-pressed", "false");
   $('[data-action="reset"]').addEventListener("click", restart);

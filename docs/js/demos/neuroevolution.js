@@ -350,6 +350,11 @@ export default async function mount(root, api) {
   }
 
   playButton.addEventListener("click", play);
+  // "Run with my code" (the Python panel): from mutation 0, played to the end
+  api.setRerun(async () => {
+    await restart();
+    await play();
+  });
   $('[data-action="reset"]').addEventListener("click", restart);
   inputs.network.addEventListener("change", restart);
   inputs.rule.addEventListener("change", restart);

@@ -1,0 +1,252 @@
+"""The reader rewrites the function a chapter is about, in the Python panel's editor, and runs
+the demo with it (docs/js/code.js, runtime.js; explainer_core/usercode.py).
+
+The reference is CPython running the same demo method with the same text as `code`; the
+library's own numbers come back after Reset. Errors show the line of the reader's text; an
+endless loop is stopped by the demo's Stop; code in a link waits for Run; the editor works by
+keyboard alone; an edit survives a reload. Screenshots: test-artifacts/reader-code-*.png.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import time
+
+import pytest
+
+from explainer_core import search
+from tests.browser import pagekit
+from tests.browser.pagekit import RUN_TIMEOUT, shown
+
+pytestmark = pytest.mark.browser
+
+EVOLUTION = '[data-demo="evolution"]'
+NEURO = '[data-demo="neuroevolution"]'
+MUTATE = "search:_mutations"
+ACCEPT = "search:metropolis_accept"
+LIBRARY_MUTATE = inspect.getsource(search._mutations)
+DOUBLED = LIBRARY_MUTATE.replace("sigma * rng.standard_normal", "2 * sigma * rng.standard_normal")
+ROUNDS = "30"
+
+
+def open_panel(page, demo):
+    """Open the demo's Python panel and wait for its editor."""
+    demo.locator(".gde-code > summary").click()
+    demo.locator('.gde-code[data-loaded="true"] .cm-content').wait_for(timeout=pagekit.READY_TIMEOUT)
+    return demo.locator(".gde-code")
+
+
+def replace_text(page, panel, text):
+    """Select the editor's text and type the new text over it (as a paste does)."""
+    panel.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+
+
+def editor_text(panel) -> str:
+    return panel.locator(".gde-code__editor").evaluate("(el) => el.gdeEditor.text()")
+
+
+def wait_done(page, selector):
+    pagekit.wait_ready_with_message(page, selector, "Done", RUN_TIMEOUT)
+
+
+def cpython_last(demo, **args):
+    return pagekit.python_frames(demo, "run", **args)[-1]
+
+
+def open_evolution(page, server, fragment=""):
+    demo = pagekit.open_demo(page, server, "evolution/", EVOLUTION, fragment)
+    demo.locator('[name="rounds"]').fill(ROUNDS)
+    return demo
+
+
+def test_my_mutation_runs_as_cpython_runs_it_and_reset_restores_the_library(page, server, artifacts):
+    demo = open_evolution(page, server)
+    panel = open_panel(page, demo)
+    assert editor_text(panel) == LIBRARY_MUTATE  # the wheel's text, editable
+    replace_text(page, panel, DOUBLED)
+    panel.locator('[data-action="run-code"]').click()
+    wait_done(page, EVOLUTION)
+    mine = cpython_last("evolution", rounds=ROUNDS, code={MUTATE: DOUBLED})
+    library = cpython_last("evolution", rounds=ROUNDS)
+    assert mine["loss"] != library["loss"]
+    assert shown(demo, "loss") == pytest.approx(mine["loss"], rel=1e-9)
+    assert shown(demo, "forward") == mine["forward_passes"]
+    assert panel.locator(".gde-code__note").text_content() == "The demo ran with your _mutations."
+    # Play again (no new Run): still the reader's function
+    demo.locator('[data-action="reset"]').click()
+    pagekit.play_to_end(page, EVOLUTION)
+    assert shown(demo, "loss") == pytest.approx(mine["loss"], rel=1e-9)
+    # the diff shows the change
+    panel.locator('[data-action="diff-code"]').click()
+    panel.locator(".gde-code__diff .cm-editor").first.wait_for()
+    assert "2 * sigma" in panel.locator(".gde-code__diff").text_content()
+    pagekit.shoot(page, demo, artifacts / "reader-code-evolution.png")
+    panel.locator('[data-action="reset-code"]').click()
+    wait_done(page, EVOLUTION)
+    assert editor_text(panel) == LIBRARY_MUTATE
+    assert shown(demo, "loss") == pytest.approx(library["loss"], rel=1e-9)
+    assert panel.locator(".gde-code__diff").is_hidden()
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ("    return theta +\n", 2, "Syntax error"),
+    ("    scale = sigma / 0\n    return theta + scale\n", 2, "ZeroDivisionError"),
+    ("    return theta\n", 1, "should return an array of shape (20, 1153)"),
+])
+def test_an_error_shows_its_line_and_the_demo_keeps_the_last_good_function(page, server, body, line, words):
+    demo = open_evolution(page, server)
+    panel = open_panel(page, demo)
+    text = "def _mutations(theta, rows, sigma, rng, how, fraction):\n" + body
+    replace_text(page, panel, text)
+    panel.locator('[data-action="run-code"]').click()
+    error = panel.locator(".gde-code__error")
+    error.wait_for(state="visible", timeout=RUN_TIMEOUT)
+    assert error.text_content().startswith(f"Line {line} of your code: ")
+    assert words in error.text_content()
+    marked = panel.locator(".cm-gde-error-line")
+    assert marked.count() == 1 and marked.text_content() == text.splitlines()[line - 1]
+    page.locator(f'{EVOLUTION}[data-state="ready"]').wait_for()
+    # the demo still works, with the library's function (the last that worked)
+    pagekit.play_to_end(page, EVOLUTION)
+    assert shown(demo, "loss") == pytest.approx(cpython_last("evolution", rounds=ROUNDS)["loss"], rel=1e-9)
+    assert editor_text(panel) == text  # the reader's text is kept, to fix
+
+
+def test_an_endless_loop_is_stopped_by_stop_within_a_second(page, server):
+    demo = open_evolution(page, server)
+    panel = open_panel(page, demo)
+    replace_text(page, panel, "def _mutations(theta, rows, sigma, rng, how, fraction):\n"
+                              "    while True:\n        pass\n")
+    panel.locator('[data-action="run-code"]').click()
+    page.locator(f'{EVOLUTION}[data-state="running"]').wait_for(timeout=RUN_TIMEOUT)
+    page.wait_for_timeout(1500)  # well into the loop
+    assert demo.get_attribute("data-state") == "running"
+    assert panel.locator('[data-action="stop-code"]').is_visible()
+    t0 = time.perf_counter()
+    demo.locator('[data-action="play"]').click()  # its label is Stop while it runs
+    page.locator(f'{EVOLUTION}[data-state="ready"]').wait_for(timeout=5000)
+    stopped_ms = 1000 * (time.perf_counter() - t0)
+    note = panel.locator(".gde-code__note")
+    page.wait_for_function(
+        "() => document.querySelector('[data-demo=\"evolution\"] .gde-code__note').textContent.includes('ready again in')",
+        timeout=pagekit.READY_TIMEOUT)
+    t_ready = 1000 * (time.perf_counter() - t0)
+    print(f"\nendless loop: stopped {stopped_ms:.0f} ms after Stop; the replacement Python ready after {t_ready:.0f} ms"
+          f" ({note.text_content()})")
+    assert stopped_ms < 1000
+    assert panel.locator('[data-action="stop-code"]').is_hidden()
+    # the demo runs again, with the library's function
+    demo.locator('[data-action="reset"]').click()
+    pagekit.play_to_end(page, EVOLUTION)
+    assert shown(demo, "loss") == pytest.approx(cpython_last("evolution", rounds=ROUNDS)["loss"], rel=1e-9)
+
+
+def test_code_in_a_link_is_shown_and_runs_only_when_run_is_pressed(page, server):
+    keep_all = "def metropolis_accept(delta, beta, uniform):\n    return np.ones(np.shape(delta), dtype=bool)\n"
+    value = base64.urlsafe_b64encode(keep_all.encode()).decode().rstrip("=")
+    demo = pagekit.open_demo(page, server, "neuroevolution/", NEURO,
+                             f"#neuroevolution.mutations=60&code.neuroevolution.{ACCEPT}={value}")
+    panel = demo.locator(".gde-code")
+    demo.locator('.gde-code[data-loaded="true"] .cm-content').wait_for(timeout=pagekit.READY_TIMEOUT)
+    assert panel.get_attribute("open") is not None  # opened, so the reader sees the code
+    assert editor_text(panel) == keep_all
+    assert "came with the link. It has not run" in panel.locator(".gde-code__note").text_content()
+    pagekit.play_to_end(page, NEURO)
+    library = cpython_last("neuroevolution", mutations="60")
+    assert shown(demo, "mean-loss") == pytest.approx(library["mean_loss"], rel=1e-6)
+    panel.locator('[data-action="run-code"]').click()
+    wait_done(page, NEURO)
+    mine = cpython_last("neuroevolution", mutations="60", code={ACCEPT: keep_all})
+    assert mine["accepted"] == 1.0 and mine["mean_loss"] != library["mean_loss"]
+    assert shown(demo, "mean-loss") == pytest.approx(mine["mean_loss"], rel=1e-6)
+
+
+def test_the_editor_by_keyboard_alone_and_an_edit_survives_a_reload(page, server):
+    demo = open_evolution(page, server)
+    summary = demo.locator(".gde-code > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    panel = demo.locator(".gde-code")
+    demo.locator('.gde-code[data-loaded="true"] .cm-content').wait_for(timeout=pagekit.READY_TIMEOUT)
+    # Tab through the panel's link and into the editor
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('cm-content')"):
+            break
+    else:
+        pytest.fail("Tab never reached the editor")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("# mine")
+    assert editor_text(panel).rstrip().endswith("# mine")
+    # Tab indents inside the editor; Escape then Tab leaves it for "Run with my code"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.dataset.action") == "run-code"
+    page.keyboard.press("Enter")
+    wait_done(page, EVOLUTION)
+    edited = editor_text(panel)
+    last = cpython_last("evolution", rounds=ROUNDS, code={MUTATE: edited})
+    assert shown(demo, "loss") == pytest.approx(last["loss"], rel=1e-9)
+    # reload: the edit is still there, and waits for Run
+    page.reload()
+    demo = pagekit.open_demo(page, server, "evolution/", EVOLUTION)
+    panel = open_panel(page, demo)
+    assert editor_text(panel) == edited
+    assert "kept in this browser" in panel.locator(".gde-code__note").text_content()
+    panel.locator('[data-action="reset-code"]').click()
+    page.locator(f'{EVOLUTION}[data-state="ready"]').wait_for()
+    assert editor_text(panel) == LIBRARY_MUTATE
+    assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('gde-code:'))") == []
+
+
+def test_a_setup_that_never_returns_is_stopped_by_stop_my_code(page, server):
+    demo = pagekit.open_demo(page, server, "neuroevolution/", NEURO, "#neuroevolution.mutations=60")
+    panel = open_panel(page, demo)
+    stop = panel.locator('[data-action="stop-code"]')
+    assert stop.is_hidden()
+    replace_text(page, panel, "def metropolis_accept(delta, beta, uniform):\n    while True:\n        pass\n")
+    panel.locator('[data-action="run-code"]').click()
+    stop.wait_for(state="visible", timeout=RUN_TIMEOUT)
+    page.wait_for_timeout(1000)
+    t0 = time.perf_counter()
+    stop.click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-demo=\"neuroevolution\"] .gde-code__note').textContent.includes('was replaced')",
+        timeout=10_000)
+    print(f"\nStop my code: the worker replaced {1000 * (time.perf_counter() - t0):.0f} ms after the click")
+    # the demo is ready again, and plays with the library's function
+    page.locator(f'{NEURO}[data-state="ready"]').wait_for(timeout=5000)
+    stop.wait_for(state="hidden", timeout=5000)
+    pagekit.play_to_end(page, NEURO)
+    library = cpython_last("neuroevolution", mutations="60")
+    assert shown(demo, "mean-loss") == pytest.approx(library["mean_loss"], rel=1e-6)
+
+
+def test_figures_the_editor_size_and_load_time_and_the_same_code_as_fast(page, server):
+    """Prints the figures of the closing note; asserts only that the editor loads on first use."""
+    demo = open_evolution(page, server)
+    demo.locator('[name="rounds"]').fill("200")
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').some((e) => e.name.includes('vendor/editor/'))")
+    assert not loaded, "the editor loaded before the reader opened a panel"
+    t0 = time.perf_counter()
+    panel = open_panel(page, demo)
+    open_ms = 1000 * (time.perf_counter() - t0)
+    entry = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('vendor/editor/editor.js'))
+        .map((e) => ({ms: e.duration, bytes: e.encodedBodySize, decoded: e.decodedBodySize}))[0]""")
+    pagekit.play_to_end(page, EVOLUTION)
+    library_ms = int(demo.get_attribute("data-run-ms"))
+    panel.locator('[data-action="run-code"]').click()  # the library's text, unchanged: a lane boots
+    wait_done(page, EVOLUTION)
+    first_ms = int(demo.get_attribute("data-run-ms"))
+    demo.locator('[data-action="reset"]').click()
+    pagekit.play_to_end(page, EVOLUTION)
+    reader_ms = int(demo.get_attribute("data-run-ms"))
+    print(f"\neditor: {entry['decoded']:,} bytes ({entry['bytes']:,} as sent), fetched in {entry['ms']:.0f} ms; "
+          f"panel open to editor ready {open_ms:.0f} ms\n"
+          f"200 rounds: library {library_ms} ms, the same code as the reader's {reader_ms} ms "
+          f"(ratio {reader_ms / library_ms:.2f}; the first such run, with its worker's boot, {first_ms} ms)")
