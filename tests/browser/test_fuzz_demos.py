@@ -315,8 +315,9 @@ class DemoFuzzer:
 
     # ---- the fuzz -----------------------------------------------------------------------------
     def run(self, artifacts, slug: str):
-        # a reader opens what the demo keeps folded (its <details>) before reaching the fields
-        self.root.evaluate("(root) => root.querySelectorAll('details:not([open])')"
+        # a reader opens what the demo keeps folded (its <details>) before reaching the fields;
+        # not the Python panel, whose editor has tests of its own (test_reader_code.py)
+        self.root.evaluate("(root) => root.querySelectorAll('details:not([open]):not(.gde-code)')"
                            ".forEach((d) => { d.open = true; })")
         controls = self.page.evaluate(CONTROLS, self.index)
         self.baseline_injected = self.snapshot()["injected"]
