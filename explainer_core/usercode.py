@@ -134,9 +134,10 @@ def _plain(error: BaseException) -> str:
     return f"{kind}: {text}" + (f" ({hint})" if hint else "")
 
 
-def compile_function(text: Any, name: str) -> Callable:
-    """The reader's version of the library function `name` ("module:function"), unwrapped."""
-    module, attribute, original = _target(name)
+def compile_function(text: Any, name: str, target=None) -> Callable:
+    """The reader's version of the library function `name` ("module:function"), unwrapped;
+    `target`: `_target(name)` when the caller has it already."""
+    module, attribute, original = target or _target(name)
     if not isinstance(text, str):
         raise CodeError("The code must be text.", function=attribute)
     if len(text) > MAX_CHARS:
@@ -170,9 +171,10 @@ def compile_function(text: Any, name: str) -> Callable:
     return function
 
 
-def checked(function: Callable, name: str, contract: Callable[[dict, Any], str | None] | None) -> Callable:
+def checked(function: Callable, name: str, contract: Callable[[dict, Any], str | None] | None,
+            target=None) -> Callable:
     """`function` (the reader's) wrapped: its errors and wrong answers as `CodeError`s."""
-    _, attribute, original = _target(name)
+    _, attribute, original = target or _target(name)
     signature = inspect.signature(original)
     first_line = function.__code__.co_firstlineno
 
@@ -210,8 +212,9 @@ def compile_overrides(code: Any, editable: dict) -> list[tuple[Any, str, Callabl
         if name not in editable:
             choices = ", ".join(sorted(editable)) or "none"
             raise CodeError(f"{name!r} cannot be rewritten in this demo (it can: {choices}).")
-        module, attribute, _ = _target(name)
-        overrides.append((module, attribute, checked(compile_function(text, name), name, editable[name])))
+        target = _target(name)  # resolved once, before any override is in place
+        function = checked(compile_function(text, name, target), name, editable[name], target)
+        overrides.append((target[0], target[1], function))
     return overrides
 
 
