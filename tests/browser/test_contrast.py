@@ -475,6 +475,8 @@ def states(page, root, hover_all) -> list[dict]:
     page.keyboard.press("Shift+Tab")
     reached = set()
     for _ in range(2 * len(usable) + 10):
+        if page.evaluate("() => !!document.activeElement?.closest('.cm-editor')"):
+            page.keyboard.press("Escape")  # the code editor's Tab indents; Escape, then Tab, leaves it
         page.keyboard.press("Tab")
         found = root.evaluate(
             f"(root, [s, looks]) => ({SETTLED})(null).then(() => window.__contrast.focused(root, s, looks))",
