@@ -94,19 +94,19 @@ def scale(factor: float) -> GradientTransformation:
     return _stateless(lambda grad, theta: factor * grad)
 
 
-def scale_by_schedule(schedule: Callable[[int], float]) -> GradientTransformation:
-    """updates = schedule(t) * g, t = the number of updates made before this one."""
-
-    def update(grad, state: CountState, theta):
-        return schedule(state.count) * grad, CountState(state.count + 1)
-
-    return GradientTransformation(lambda theta: CountState(0), update)
+def descent_step(grad: Array, lr: float) -> Array:
+    """Gradient descent's step for the gradient `grad` at learning rate `lr`: downhill, -lr * g."""
+    return -lr * grad
 
 
 def scale_by_learning_rate(lr) -> GradientTransformation:
-    """updates = -lr_t * g: the descent step, for a number or a schedule `lr`."""
+    """updates = descent_step(g, lr_t) = -lr_t * g, for a number or a schedule `lr`."""
     schedule = schedules.as_schedule(lr)
-    return scale_by_schedule(lambda t: -schedule(t))
+
+    def update(grad, state: CountState, theta):
+        return descent_step(grad, schedule(state.count)), CountState(state.count + 1)
+
+    return GradientTransformation(lambda theta: CountState(0), update)
 
 
 def add_decayed_weights(weight_decay: float) -> GradientTransformation:
@@ -143,12 +143,22 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Grad
 
     def update(grad, state: AdamState, theta):
         t = state.count + 1
-        m = state.m + (1.0 - b1) * (grad - state.m)  # torch's m.lerp_(g, 1 - b1)
-        v = b2 * state.v + (1.0 - b2) * grad * grad
-        m_hat = m / (1.0 - b1**t)
-        return m_hat / (np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps), AdamState(t, m, v)
+        direction, m, v = adam_direction(grad, state.m, state.v, t, b1, b2, eps)
+        return direction, AdamState(t, m, v)
 
     return GradientTransformation(init, update)
+
+
+def adam_direction(grad: Array, m: Array, v: Array, t: int, b1: float, b2: float, eps: float):
+    """Adam's step t (1, 2, ...) for the gradient `grad`: (direction, m, v), the new moments.
+
+    The step taken is -lr * direction (`scale_by_learning_rate`).
+    """
+    m = m + (1.0 - b1) * (grad - m)  # torch's m.lerp_(g, 1 - b1): the moving mean of g
+    v = b2 * v + (1.0 - b2) * grad * grad  # the moving mean of g^2
+    m_hat = m / (1.0 - b1**t)  # bias corrections: m and v start at 0
+    direction = m_hat / (np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps)
+    return direction, m, v
 
 
 def clip_by_global_norm(max_norm: float) -> GradientTransformation:

@@ -113,6 +113,14 @@ class KeepBestState(NamedTuple):
     improvements: int  # rounds whose best candidate replaced the parent
 
 
+def select(losses: Array, loss: float) -> int:
+    """Selection: the index of the candidate that replaces the current point, the one of lowest
+    loss in `losses` (B,) if it is strictly lower than the current `loss`; -1 keeps the current
+    point. (Non-finite losses arrive as +inf: never kept.)"""
+    best = int(np.argmin(losses))
+    return best if losses[best] < loss else -1
+
+
 def _keep_best(name: str, settings: dict, batch: int, sigma: float, propose, decay=1.0,
                reset_after=None) -> SearchMethod:
     """Shared skeleton: propose `batch` candidates, keep the best one if strictly better."""
@@ -125,8 +133,8 @@ def _keep_best(name: str, settings: dict, batch: int, sigma: float, propose, dec
 
     def tell(state: KeepBestState, population, losses) -> KeepBestState:
         losses = _clean(losses, batch)
-        best = int(np.argmin(losses))
-        improved = bool(losses[best] < state.loss)
+        best = int(select(losses, state.loss))
+        improved = best >= 0
         theta = np.array(population[best], dtype=np.float64) if improved else state.theta
         loss = float(losses[best]) if improved else state.loss
         stale = 0 if improved else state.stale + 1

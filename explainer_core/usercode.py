@@ -98,6 +98,38 @@ def returns_shape(shape: Callable[[dict], tuple], kind: str = "f", why: str = ""
     return check
 
 
+def returns_arrays(names: tuple[str, ...], like: str) -> Callable[[dict, Any], str | None]:
+    """Contract: a tuple of len(names) arrays of numbers, each of the shape of the argument `like`."""
+    each = returns_like(like)
+    listed = ", ".join(names)
+
+    def check(args: dict, value: Any) -> str | None:
+        if not isinstance(value, (tuple, list)) or len(value) != len(names):
+            return (f"should return {len(names)} arrays ({listed}), each of the shape of `{like}`; "
+                    f"yours returned {shape_of(value)}")
+        for name, part in zip(names, value):
+            problem = each(args, part)
+            if problem:
+                return f"should return ({listed}): its `{name}` " + problem.replace("should return", "should be", 1)
+        return None
+
+    return check
+
+
+def returns_index(argument: str, none: str) -> Callable[[dict, Any], str | None]:
+    """Contract: an integer index into the argument `argument`, or -1 for `none`."""
+
+    def check(args: dict, value: Any) -> str | None:
+        last = len(args[argument]) - 1
+        ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+        if ok and -1 <= int(value) <= last:
+            return None
+        return (f"should return an integer from 0 to {last} (an index into `{argument}`) or -1 "
+                f"({none}); yours returned {shape_of(value)}")
+
+    return check
+
+
 # ---------------------------------------------------------------- compiling and wrapping
 
 

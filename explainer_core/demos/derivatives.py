@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from .. import dual, expr, numdiff, validate
+from .. import dual, expr, numdiff, usercode, validate
 from ..chapters import derivatives as chapter
 
 FIELDS = {
@@ -339,4 +339,7 @@ CODE = (
     ("numdiff:central_difference", "forward-and-central-differences"),
     ("numdiff:tangent_line", "the-tangent-line"),
 )
+
+# the function the reader may rewrite in the Python panel (explainer_core.usercode): NNFS's slope
+EDITABLE = {"numdiff:forward_difference": usercode.returns_like("x")}
 

@@ -211,11 +211,15 @@ CODE = (
     ("search:local_search", "the-method"),
     ("search:mutate", "the-method"),
     ("search:_mutations", "the-method"),
+    ("search:select", "the-method"),
     ("search:genetic", "tuning-matters"),
 )
 
-# the function a reader may rewrite, and what its answer must be (usercode.py): `rows` children,
-# each as long as the parent
-EDITABLE = {"search:_mutations": usercode.returns_shape(
-    lambda a: (a["rows"], np.size(a["theta"])), why="one row per child, as long as `theta`")}
+# the functions a reader may rewrite, and what their answers must be (usercode.py): `rows`
+# children, each as long as the parent; the child kept, or -1 for none
+EDITABLE = {
+    "search:_mutations": usercode.returns_shape(
+        lambda a: (a["rows"], np.size(a["theta"])), why="one row per child, as long as `theta`"),
+    "search:select": usercode.returns_index("losses", none="keep the parent"),
+}
 

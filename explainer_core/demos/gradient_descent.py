@@ -21,7 +21,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import validate
+from .. import usercode, validate
 from ..chapters import gradient_descent as chapter
 
 MAX_STEPS = 5000
@@ -150,6 +150,10 @@ METHODS = {"setup": setup, "table": table, "check": check, "train": train}
 CODE = (
     ("train:run", "the-learning-rate"),
     ("optim:sgd", "the-learning-rate"),
+    ("optim:descent_step", "the-learning-rate"),
     ("nets:backward", "backprop-step-by-step"),
 )
+
+# the function the reader may rewrite in the Python panel (explainer_core.usercode): the step
+EDITABLE = {"optim:descent_step": usercode.returns_like("grad")}
 

@@ -17,7 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import landscape, validate
+from .. import landscape, usercode, validate
 from ..chapters import momentum_adam as chapter
 
 GRID = 121  # map cells per side
@@ -235,7 +235,10 @@ METHODS = {"setup": setup, "check": check, "run": run}
 CODE = (
     ("optim:trace", "three-ways-to-use-a-gradient"),
     ("optim:scale_by_adam", "three-ways-to-use-a-gradient"),
+    ("optim:adam_direction", "three-ways-to-use-a-gradient"),
     ("optim:sgd", "three-ways-to-use-a-gradient"),
     ("optim:adam", "three-ways-to-use-a-gradient"),
 )
 
+# the function the reader may rewrite in the Python panel (explainer_core.usercode): Adam's step
+EDITABLE = {"optim:adam_direction": usercode.returns_arrays(("direction", "m", "v"), like="grad")}

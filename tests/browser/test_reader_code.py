@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from explainer_core import search
+from explainer_core import optim, search
 from tests.browser import pagekit
 from tests.browser.pagekit import RUN_TIMEOUT, shown
 
@@ -30,11 +30,15 @@ DOUBLED = LIBRARY_MUTATE.replace("sigma * rng.standard_normal", "2 * sigma * rng
 ROUNDS = "30"
 
 
-def open_panel(page, demo):
-    """Open the demo's Python panel and wait for its editor."""
+def open_panel(page, demo, key=None):
+    """Open the demo's Python panel and wait for its editors; the panel, or with `key` the
+    section of that function's editor (its buttons, error and note are in it)."""
     demo.locator(".gde-code > summary").click()
-    demo.locator('.gde-code[data-loaded="true"] .cm-content').wait_for(timeout=pagekit.READY_TIMEOUT)
-    return demo.locator(".gde-code")
+    demo.locator('.gde-code[data-loaded="true"] .cm-content').first.wait_for(timeout=pagekit.READY_TIMEOUT)
+    if key is None:
+        return demo.locator(".gde-code")
+    return demo.locator(".gde-code__function").filter(
+        has=page.locator(f'.gde-code__editor[data-key="{key}"]'))
 
 
 def replace_text(page, panel, text):
@@ -64,7 +68,7 @@ def open_evolution(page, server, fragment=""):
 
 def test_my_mutation_runs_as_cpython_runs_it_and_reset_restores_the_library(page, server, artifacts):
     demo = open_evolution(page, server)
-    panel = open_panel(page, demo)
+    panel = open_panel(page, demo, MUTATE)
     assert editor_text(panel) == LIBRARY_MUTATE  # the wheel's text, editable
     replace_text(page, panel, DOUBLED)
     panel.locator('[data-action="run-code"]').click()
@@ -98,7 +102,7 @@ def test_my_mutation_runs_as_cpython_runs_it_and_reset_restores_the_library(page
 ])
 def test_an_error_shows_its_line_and_the_demo_keeps_the_last_good_function(page, server, body, line, words):
     demo = open_evolution(page, server)
-    panel = open_panel(page, demo)
+    panel = open_panel(page, demo, MUTATE)
     text = "def _mutations(theta, rows, sigma, rng, how, fraction):\n" + body
     replace_text(page, panel, text)
     panel.locator('[data-action="run-code"]').click()
@@ -117,7 +121,7 @@ def test_an_error_shows_its_line_and_the_demo_keeps_the_last_good_function(page,
 
 def test_an_endless_loop_is_stopped_by_stop_within_a_second(page, server):
     demo = open_evolution(page, server)
-    panel = open_panel(page, demo)
+    panel = open_panel(page, demo, MUTATE)
     replace_text(page, panel, "def _mutations(theta, rows, sigma, rng, how, fraction):\n"
                               "    while True:\n        pass\n")
     panel.locator('[data-action="run-code"]').click()
@@ -169,8 +173,8 @@ def test_the_editor_by_keyboard_alone_and_an_edit_survives_a_reload(page, server
     summary = demo.locator(".gde-code > summary")
     summary.focus()
     page.keyboard.press("Enter")
-    panel = demo.locator(".gde-code")
-    demo.locator('.gde-code[data-loaded="true"] .cm-content').wait_for(timeout=pagekit.READY_TIMEOUT)
+    demo.locator('.gde-code[data-loaded="true"] .cm-content').first.wait_for(timeout=pagekit.READY_TIMEOUT)
+    panel = demo.locator(".gde-code__function").filter(has=page.locator(f'.gde-code__editor[data-key="{MUTATE}"]'))
     # Tab through the panel's link and into the editor
     for _ in range(20):
         page.keyboard.press("Tab")
@@ -194,7 +198,7 @@ def test_the_editor_by_keyboard_alone_and_an_edit_survives_a_reload(page, server
     # reload: the edit is still there, and waits for Run
     page.reload()
     demo = pagekit.open_demo(page, server, "evolution/", EVOLUTION)
-    panel = open_panel(page, demo)
+    panel = open_panel(page, demo, MUTATE)
     assert editor_text(panel) == edited
     assert "kept in this browser" in panel.locator(".gde-code__note").text_content()
     panel.locator('[data-action="reset-code"]').click()
@@ -233,7 +237,7 @@ def test_figures_the_editor_size_and_load_time_and_the_same_code_as_fast(page, s
     loaded = page.evaluate("() => performance.getEntriesByType('resource').some((e) => e.name.includes('vendor/editor/'))")
     assert not loaded, "the editor loaded before the reader opened a panel"
     t0 = time.perf_counter()
-    panel = open_panel(page, demo)
+    panel = open_panel(page, demo, MUTATE)
     open_ms = 1000 * (time.perf_counter() - t0)
     entry = page.evaluate("""() => performance.getEntriesByType('resource')
         .filter((e) => e.name.includes('vendor/editor/editor.js'))
@@ -250,3 +254,47 @@ def test_figures_the_editor_size_and_load_time_and_the_same_code_as_fast(page, s
           f"panel open to editor ready {open_ms:.0f} ms\n"
           f"200 rounds: library {library_ms} ms, the same code as the reader's {reader_ms} ms "
           f"(ratio {reader_ms / library_ms:.2f}; the first such run, with its worker's boot, {first_ms} ms)")
+
+
+ADAM = "optim:adam_direction"
+STEP = "optim:descent_step"
+MOMENTUM_ADAM = '[data-demo="momentum-adam"]'
+GRADIENT_DESCENT = '[data-demo="gradient-descent"]'
+
+
+def test_my_adam_step_races_as_cpython_runs_it(page, server, artifacts):
+    """Adam's direction rewritten as the bare gradient: the Adam path becomes gradient descent's
+    at Adam's learning rate; the page's end points equal CPython's with the same text."""
+    demo = pagekit.open_demo(page, server, "momentum-adam/", MOMENTUM_ADAM)
+    panel = open_panel(page, demo)
+    assert editor_text(panel) == inspect.getsource(optim.adam_direction)
+    plain = "def adam_direction(grad, m, v, t, b1, b2, eps):\n    return grad, m, v\n"
+    replace_text(page, panel, plain)
+    panel.locator('[data-action="run-code"]').click()
+    pagekit.wait_ready_with_message(page, MOMENTUM_ADAM, "Race over")
+    mine = pagekit.python_frames("momentum-adam", "run", code={ADAM: plain})[-1]
+    library = pagekit.python_frames("momentum-adam", "run")[-1]
+    assert mine["points"]["adam"] != library["points"]["adam"]
+    end = demo.locator('[data-role="adam-end"]')
+    assert [float(end.get_attribute(f"data-{k}")) for k in ("x", "y", "loss")] == mine["points"]["adam"][:3]
+    assert end.text_content() == mine["messages"]["adam"]
+    assert panel.locator(".gde-code__note").text_content() == "The demo ran with your adam_direction."
+    pagekit.shoot(page, demo, artifacts / "reader-code-momentum-adam.png")
+    panel.locator('[data-action="reset-code"]').click()
+    pagekit.wait_ready_with_message(page, MOMENTUM_ADAM, "Race over")
+    assert [float(end.get_attribute(f"data-{k}")) for k in ("x", "y", "loss")] == library["points"]["adam"][:3]
+
+
+def test_my_descent_step_doubled_trains_as_the_library_at_twice_the_rate(page, server):
+    demo = pagekit.open_demo(page, server, "gradient-descent/", GRADIENT_DESCENT)
+    demo.locator('[name="lr"]').fill("0.05")
+    panel = open_panel(page, demo)
+    doubled = inspect.getsource(optim.descent_step).replace("return -lr * grad", "return -2 * lr * grad")
+    replace_text(page, panel, doubled)
+    panel.locator('[data-action="run-code"]').click()
+    pagekit.wait_ready_with_message(page, GRADIENT_DESCENT, "After 300 steps")
+    twice = pagekit.python_frames("gradient-descent", "train", lr="0.1")[-1]
+    assert pagekit.python_frames("gradient-descent", "train", lr="0.05", code={STEP: doubled})[-1]["loss"] == twice["loss"]
+    # the same arithmetic; only the wasm libm's last digit of tanh/exp can differ
+    assert shown(demo, "loss") == pytest.approx(twice["loss"], rel=1e-9)
+    assert shown(demo, "test_loss") == pytest.approx(twice["test_loss"], rel=1e-9)

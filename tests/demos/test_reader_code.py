@@ -14,12 +14,18 @@ import inspect
 import numpy as np
 import pytest
 
-from explainer_core import search, usercode
+from explainer_core import numdiff, optim, search, usercode
 from tests.demos._demo_client import call, run
 
 ACCEPT = "search:metropolis_accept"
 MUTATE = "search:_mutations"
-ORIGINALS = {ACCEPT: search.metropolis_accept, MUTATE: search._mutations}
+ADAM = "optim:adam_direction"
+STEP = "optim:descent_step"
+FORWARD = "numdiff:forward_difference"
+SELECT = "search:select"
+ORIGINALS = {ACCEPT: search.metropolis_accept, MUTATE: search._mutations,
+             ADAM: optim.adam_direction, STEP: optim.descent_step, FORWARD: numdiff.forward_difference,
+             SELECT: search.select}
 
 
 def library_text(name: str) -> str:
@@ -38,6 +44,8 @@ def library_is_whole_again():
     yield
     assert search.metropolis_accept is ORIGINALS[ACCEPT]
     assert search._mutations is ORIGINALS[MUTATE]
+    assert optim.adam_direction is ORIGINALS[ADAM] and optim.descent_step is ORIGINALS[STEP]
+    assert numdiff.forward_difference is ORIGINALS[FORWARD] and search.select is ORIGINALS[SELECT]
 
 
 SHORT = {"mutations": "60", "runs": "20"}
@@ -47,9 +55,89 @@ def test_the_library_text_sent_as_the_reader_gives_the_library_frames():
     _, frames = run("neuroevolution", "run", SHORT)
     _, mine = run("neuroevolution", "run", {**SHORT, "code": {ACCEPT: library_text(ACCEPT)}})
     assert mine == frames
-    _, frames = run("evolution", "run", {"rounds": "15"})
-    _, mine = run("evolution", "run", {"rounds": "15", "code": {MUTATE: library_text(MUTATE)}})
+    every = {"rounds": "15", "curves_ms": "0"}  # curves in every frame, not on a clock
+    _, frames = run("evolution", "run", every)
+    _, mine = run("evolution", "run", {**every, "code": {MUTATE: library_text(MUTATE)}})
     assert mine == frames
+    _, mine = run("evolution", "run", {**every, "code": {SELECT: library_text(SELECT)}})
+    assert mine == frames
+    race = {"methods": ["gd", "adam"], "steps": "40"}
+    _, frames = run("momentum-adam", "run", race)
+    _, mine = run("momentum-adam", "run", {**race, "code": {ADAM: library_text(ADAM)}})
+    assert mine == frames
+    _, frames = run("gradient-descent", "train", {"steps": "30"})
+    _, mine = run("gradient-descent", "train", {"steps": "30", "code": {STEP: library_text(STEP)}})
+    assert mine == frames
+
+    slope = {"f": "sin(x)", "x": "1", "delta": "0.001"}
+    assert (call("derivatives", "evaluate", {**slope, "code": {FORWARD: library_text(FORWARD)}})
+            == call("derivatives", "evaluate", slope))
+
+
+def test_a_forward_difference_rewritten_as_the_central_one_gives_the_central_slope():
+    central = ("def forward_difference(f, x, delta=1e-4):\n"
+               "    x = validate.float_array('x', x)\n"
+               "    plus, minus = x + delta, x - delta\n"
+               "    return (f(plus) - f(minus)) / (plus - minus)\n")
+    for x in ("1", "-2.5", "0.3"):
+        slope = {"f": "sin(x)", "x": x, "delta": "0.001", "curves": False}
+        mine = call("derivatives", "evaluate", {**slope, "code": {FORWARD: central}})["result"]["slope"]
+        library = call("derivatives", "evaluate", slope)["result"]["slope"]
+        assert mine["forward"] == library["central"] != library["forward"]
+        assert mine["central"] == library["central"]
+
+
+def test_a_selection_that_keeps_no_child_leaves_the_parent_where_it_started():
+    never = "def select(losses, loss):\n    return -1\n"
+    _, frames = run("evolution", "run", {"rounds": "12", "code": {SELECT: never}})
+    start = call("evolution", "setup", {"rounds": "12"})["result"]["start"]["loss"]
+    assert [f["loss"] for f in frames] == [start] * 12
+    assert [f["stuck"] for f in frames] == list(range(1, 13))
+    # the worst child every round: the loss of the kept child, never the parent's
+    worst = "def select(losses, loss):\n    return int(np.argmax(losses))\n"
+    _, frames = run("evolution", "run", {"rounds": "12", "code": {SELECT: worst}})
+    assert frames[-1]["loss"] > start
+
+
+@pytest.mark.parametrize("body, words", [
+    ("return 20", "should return an integer from 0 to 19 (an index into `losses`) or -1 (keep the parent); yours returned a single number (20)"),
+    ("return 1.0", "yours returned a single number (1.0)"),
+    ("return losses < loss", "yours returned an array of shape (20,) of True/False values"),
+])
+def test_a_wrong_selection_says_what_an_index_is(body, words):
+    out, _ = run("evolution", "run", {"rounds": "3", "code": {SELECT: f"def select(losses, loss):\n    {body}\n"}})
+    assert words in code_error(out)["message"]
+
+
+def test_adam_whose_direction_is_the_gradient_is_gradient_descent():
+    plain = ("def adam_direction(grad, m, v, t, b1, b2, eps):\n"
+             "    return grad, m, v\n")
+    race = {"methods": ["gd", "adam"], "steps": "60", "gd_lr": "0.01", "adam_lr": "0.01"}
+    _, frames = run("momentum-adam", "run", {**race, "code": {ADAM: plain}})
+    assert [f["points"]["adam"] for f in frames] == [f["points"]["gd"] for f in frames]
+    _, library = run("momentum-adam", "run", race)
+    assert library[-1]["points"]["adam"] != library[-1]["points"]["gd"]
+
+
+def test_a_doubled_descent_step_is_the_library_at_twice_the_learning_rate():
+    doubled = library_text(STEP).replace("return -lr * grad", "return -2 * lr * grad")
+    assert doubled != library_text(STEP)
+    _, mine = run("gradient-descent", "train", {"steps": "30", "lr": "0.05", "code": {STEP: doubled}})
+    _, twice = run("gradient-descent", "train", {"steps": "30", "lr": "0.1"})
+    assert [f["loss"] for f in mine] == [f["loss"] for f in twice]
+
+
+@pytest.mark.parametrize("body, words", [
+    ("return grad", "should return 3 arrays (direction, m, v), each of the shape of `grad`; yours returned an array"),
+    ("return grad, m", "should return 3 arrays (direction, m, v), each of the shape of `grad`; yours returned a tuple of 2"),
+    ("return grad, m, v[:1]", "should return (direction, m, v): its `v` should be an array of shape (2,)"),
+])
+def test_a_wrong_adam_answer_says_which_part_is_wrong(body, words):
+    text = f"def adam_direction(grad, m, v, t, b1, b2, eps):\n    {body}\n"
+    out, _ = run("momentum-adam", "run", {"methods": ["adam"], "steps": "5", "code": {ADAM: text}})
+    error = code_error(out)
+    assert words in error["message"], error["message"]
+    assert error["function"] == "adam_direction"
 
 
 def test_doubled_mutation_noise_is_the_library_run_at_twice_the_rate():
@@ -115,7 +203,7 @@ def test_only_the_demo_editable_functions_are_taken():
 def test_the_source_marks_what_is_editable():
     entries = call("neuroevolution", "source", {})["result"]
     assert {e["key"]: e["editable"] for e in entries} == {ACCEPT: True, "search:metropolis": False}
-    assert [e["key"] for e in call("evolution", "source", {})["result"] if e["editable"]] == [MUTATE]
+    assert [e["key"] for e in call("evolution", "source", {})["result"] if e["editable"]] == [MUTATE, SELECT]
     assert not any(e["editable"] for e in call("landscape", "source", {})["result"])
 
 

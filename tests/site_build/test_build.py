@@ -287,7 +287,10 @@ def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(b
     assert "vendor/editor" not in (site / "sw.js").read_text()
     editable = {p.parent.name: p.read_text() for p in site.rglob("index.html")}
     assert 'data-editable="search:metropolis_accept"' in editable["neuroevolution"]
-    assert 'data-editable="search:_mutations"' in editable["evolution"]
+    assert 'data-editable="search:_mutations,search:select"' in editable["evolution"]
+    assert 'data-editable="optim:adam_direction"' in editable["momentum-adam"]
+    assert 'data-editable="optim:descent_step"' in editable["gradient-descent"]
+    assert 'data-editable="numdiff:forward_difference"' in editable["derivatives"]
 
 
 def test_home_page_lists_every_chapter_of_the_navigation_once_in_order():

@@ -545,6 +545,11 @@ export default async function mount(root, api) {
     }, 400);
   });
   $('[data-action="shrink"]').addEventListener("click", shrink);
+  // "Run with my code" (the Python panel): the slope at the reader's f, x and δ, with their function
+  api.setRerun(async () => {
+    await stop();
+    await evaluate();
+  });
   $('[data-action="count"]').addEventListener("click", countPasses);
   for (const name of ["parameters", "method"]) {
     inputs[name].addEventListener("change", async () => {

@@ -206,6 +206,11 @@ export default async function mount(root, api) {
   }
 
   button.addEventListener("click", train);
+  // "Run with my code" (the Python panel): the run starts afresh with the reader's function
+  api.setRerun(async () => {
+    await stop();
+    await train();
+  });
   root.querySelectorAll("[data-lr]").forEach((preset) =>
     // a preset only sets the rate (Train runs it): a run is started and stopped by Train alone
     preset.addEventListener("click", () => {

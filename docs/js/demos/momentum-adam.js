@@ -484,6 +484,11 @@ export default async function mount(root, api) {
   });
 
   $('[data-action="run"]').addEventListener("click", race);
+  // "Run with my code" (the Python panel): the run starts afresh with the reader's function
+  api.setRerun(async () => {
+    await stop();
+    await race();
+  });
   $('[data-action="defaults"]').addEventListener("click", async () => {
     await stop();
     clearErrors();
