@@ -133,12 +133,24 @@ def returns_index(argument: str, none: str) -> Callable[[dict, Any], str | None]
 # ---------------------------------------------------------------- compiling and wrapping
 
 
-def _target(name: str):
+def resolve(name: str):
+    """(module, attribute, object) for "module:attribute" in the package; the attribute may be
+    dotted ("module:Class.method") where only the text is wanted (the Python panel)."""
     module_part, _, attribute = name.partition(":")
-    if not module_part or not attribute or "." in attribute:
+    if not module_part or not attribute:
         raise ValueError(f"{name!r} is not 'module:function'")
     module = importlib.import_module(f"{PACKAGE}.{module_part}")
-    return module, attribute, getattr(module, attribute)
+    found = module
+    for part in attribute.split("."):
+        found = getattr(found, part)
+    return module, attribute, found
+
+
+def _target(name: str):
+    """`resolve` for a function that can be put in place: a module's own attribute."""
+    if "." in name.partition(":")[2]:
+        raise ValueError(f"{name!r} is not 'module:function'")
+    return resolve(name)
 
 
 def _line_in_reader_code(tb) -> int | None:

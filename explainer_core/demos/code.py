@@ -15,27 +15,21 @@ marked `editable`: the page offers an editor for them.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from pathlib import PurePosixPath
 
-PACKAGE = "explainer_core"
+from .. import usercode
+from ..usercode import PACKAGE
 
 
 def _entry(name: str, anchor: str) -> dict:
-    module_part, _, attribute = name.partition(":")
-    if not module_part or not attribute:
-        raise ValueError(f"{name!r} is not 'module:function'")
-    module = importlib.import_module(f"{PACKAGE}.{module_part}")
-    function = module
-    for part in attribute.split("."):
-        function = getattr(function, part)
+    module, attribute, function = usercode.resolve(name)
     lines, first = inspect.getsourcelines(function)
     path = PurePosixPath(inspect.getsourcefile(function).replace("\\", "/"))
     inside = path.parts[len(path.parts) - 1 - path.parts[::-1].index(PACKAGE):]
     return {
         "key": name,
-        "name": f"{PACKAGE}.{module_part}.{attribute}",
+        "name": f"{module.__name__}.{attribute}",
         "file": "/".join(inside),
         "line": first,
         "text": "".join(lines),
