@@ -81,6 +81,12 @@ def _clean(losses, rows: int) -> Array:
     return np.where(np.isnan(losses), np.inf, losses)  # a NaN candidate never wins, as in search
 
 
+def tweak(best: Array, noise: Array, scale: float) -> Array:
+    """Tweak-and-keep's candidates: the best parameters so far `best` (D,) plus `scale` times
+    the noise, one row of `noise` (K, D) per candidate -> (K, D)."""
+    return best + scale * noise
+
+
 def keep_best(kind: str, scale: float, loss_fn: Callable[[Array], Array], theta,
               rng: np.random.Generator, steps: int, *, loss: float | None = None,
               chunk: int | None = None, max_block: int = MAX_BLOCK) -> Iterator[Progress]:
@@ -107,7 +113,7 @@ def keep_best(kind: str, scale: float, loss_fn: Callable[[Array], Array], theta,
     else:
         best_loss = float(loss)
         best_loss = math.inf if math.isnan(best_loss) else best_loss
-    tweak = kind == "tweak_and_keep"
+    tweaking = kind == "tweak_and_keep"
     buffer = np.empty((0, best.size))  # rows eps_t drawn but not yet used, oldest first
     drawn = 0
     gap = 1.0  # running mean of the iterations between two acceptances (tweak-and-keep)
@@ -117,18 +123,17 @@ def keep_best(kind: str, scale: float, loss_fn: Callable[[Array], Array], theta,
     while t < steps:
         stop = min(steps, (t // chunk + 1) * chunk)
         while t < stop:
-            size = (min(max_block, math.ceil(math.sqrt(2 * CALL_ROWS * gap))) if tweak
+            size = (min(max_block, math.ceil(math.sqrt(2 * CALL_ROWS * gap))) if tweaking
                     else max_block)
             k = min(size, stop - t)
             if buffer.shape[0] < k:
                 more = min(max(k, size) - buffer.shape[0], steps - drawn)
                 buffer = np.concatenate([buffer, rng.standard_normal((more, best.size))])
                 drawn += more
-            step_rows = scale * buffer[:k]
-            candidates = best + step_rows if tweak else step_rows
+            candidates = tweak(best, buffer[:k], scale) if tweaking else scale * buffer[:k]
             values = _clean(loss_fn(candidates), k)
             evaluated += k
-            if tweak:
+            if tweaking:
                 lower = np.flatnonzero(values < best_loss)
                 used = k if lower.size == 0 else int(lower[0]) + 1
                 if lower.size:

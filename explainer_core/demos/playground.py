@@ -30,7 +30,7 @@ from typing import Iterator
 import numpy as np
 
 from .. import (__version__, activations, datasets, images, nets, optim, schedules, search,
-                train, validate)
+                train, usercode, validate, yours)
 from ..chapters import landscape as landscape_chapter
 
 SLOTS = (1, 2, 3, 4)
@@ -54,7 +54,8 @@ METHOD_CHOICES = (("off", "off"), ("sgd", "SGD"), ("adam", "Adam"),
                   ("random_search", "random search"), ("tweak_and_keep", "tweak-and-keep"),
                   ("local_search", "local search"),
                   ("genetic", "genetic algorithm"), ("openai_es", "OpenAI-ES"),
-                  ("metropolis", "Metropolis neuroevolution"))
+                  ("metropolis", "Metropolis neuroevolution"),
+                  ("yours", "your own method"))
 METHOD_NAMES = dict(METHOD_CHOICES)
 GRADIENT = ("sgd", "adam", "normalized_gd")
 SCHEDULE_CHOICES = (("constant", "constant"), ("step_decay", "step decay"),
@@ -100,11 +101,11 @@ RUN_FIELDS = {  # per run: name -> (label, default, min, max, integer, methods, 
     "clip": ("clip norm", "0", 0, 1e6, False, GRADIENT, "0 = no clipping", False),
     "batch": ("batch size", "0", 0, 100_000, True, GRADIENT, "0 = all examples", False),
     "population": ("population", "20", 1, 1000, True,
-                   ("random_search", "tweak_and_keep", "local_search", "genetic", "openai_es"),
-                   "candidates per step", False),
+                   ("random_search", "tweak_and_keep", "local_search", "genetic", "openai_es",
+                    "yours"), "candidates per step", False),
     "sigma": ("σ (mutation size)", "0.05", 0, 100, False,
               ("random_search", "tweak_and_keep", "local_search", "genetic", "openai_es",
-               "metropolis"), "", True),
+               "metropolis", "yours"), "", True),
     "decay": ("σ decay", "1", 0, 1, False, ("local_search",), "per round; 1 = none", True),
     "mutate": ("mutate", "many", None, None, False, ("local_search",), "", False),
     "fraction": ("fraction", "0.1", 0, 1, False, ("local_search",), "of weights, for many", True),
@@ -424,6 +425,8 @@ class Setup:
                         "(pairs of opposite mutations)")
                 inner = optim.adam(n("lr")) if c("es_optimizer") == "adam" else optim.sgd(n("lr"))
                 opt = search.openai_es(population, sigma, inner)
+            elif method == "yours":
+                opt = yours.method(n("population"), sigma)
             else:
                 opt = search.metropolis(sigma, n("beta"))
             spec["optimizer"] = opt
@@ -1058,5 +1061,14 @@ METHODS = {"setup": setup, "race": race, "export": export, "read_import": read_i
 CODE = (
     ("train:run", "the-network-and-the-methods"),
     ("search:run", "the-network-and-the-methods"),
+    ("yours:ask", "your-own-method"),
+    ("yours:tell", "your-own-method"),
 )
+
+# the "your own" method's two functions, the reader's to rewrite (explainer_core.usercode)
+EDITABLE = {
+    "yours:ask": usercode.returns_shape(lambda a: (a["size"], np.size(a["state"].theta)),
+                                        why="one row per candidate, as long as `state.theta`"),
+    "yours:tell": yours.state_contract,
+}
 

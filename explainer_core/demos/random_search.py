@@ -27,7 +27,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import speculative, validate
+from .. import speculative, usercode, validate
 from ..chapters import random_search as chapter
 
 METHODS_SHOWN = (("random_search", "Random search"), ("tweak_and_keep", "Tweak-and-keep"))
@@ -162,7 +162,7 @@ def race(data: str = "vertical", seed="0", noise=FIELDS["noise"]["default"],
     iterations = settings["iterations"]
     start = validate.integer_in_range("start", start, 0, iterations)
     every = validate.integer_in_range("every", every, 1, iterations)
-    regions_ms = validate.number_in_range("regions_ms", regions_ms, 0.0, 60_000.0)
+    regions_ms = validate.number_in_range("regions_ms", regions_ms, 0.0, 1e7)
     grid = validate.integer_in_range("grid", grid, 2, 200)
     if start == iterations:
         start = 0  # a finished run: Play runs it again from the start
@@ -222,5 +222,9 @@ CODE = (
     ("speculative:keep_best", "the-experiment"),
     ("search:random_search", "the-experiment"),
     ("search:tweak_and_keep", "the-experiment"),
+    ("speculative:tweak", "the-experiment"),
 )
+
+# the function the reader may rewrite in the Python panel (explainer_core.usercode): the tweak
+EDITABLE = {"speculative:tweak": usercode.returns_like("noise")}
 

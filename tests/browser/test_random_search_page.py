@@ -152,3 +152,16 @@ def test_spiral_link_and_dark_mode_and_phone_width(page, server, artifacts):
              .map((el) => parseFloat(getComputedStyle(el).fontSize)))""")
     assert smallest >= 11, f"text of {smallest} px in the demo at 390 px"
     shoot(page, demo, artifacts / "random-search-phone.png")
+
+
+@pytest.mark.context(reduced_motion="reduce")
+def test_with_reduced_motion_the_race_runs_and_draws_the_maps_at_its_end(page, server):
+    """The page asks for no maps between the first and the last frame (regions_ms 1e6): the run
+    is accepted and ends with CPython's numbers."""
+    demo = open_demo(page, server)
+    set_field(demo, "iterations", "2000")
+    play_to_end(page, demo)
+    last = python_frames(iterations="2000")[-1]
+    for name in ("random_search", "tweak_and_keep"):
+        assert shown(demo, f"{name}-loss") == pytest.approx(last["methods"][name]["loss"], rel=1e-9)
+    assert demo.locator(".gde-message").text_content() == last["reason"]

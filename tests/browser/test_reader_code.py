@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from explainer_core import optim, search
+from explainer_core import optim, search, speculative
 from tests.browser import pagekit
 from tests.browser.pagekit import RUN_TIMEOUT, shown
 
@@ -298,3 +298,59 @@ def test_my_descent_step_doubled_trains_as_the_library_at_twice_the_rate(page, s
     # the same arithmetic; only the wasm libm's last digit of tanh/exp can differ
     assert shown(demo, "loss") == pytest.approx(twice["loss"], rel=1e-9)
     assert shown(demo, "test_loss") == pytest.approx(twice["test_loss"], rel=1e-9)
+
+
+def test_my_tweak_doubled_races_as_the_library_at_twice_the_noise(page, server):
+    demo = pagekit.open_demo(page, server, "random-search/", '[data-demo="random-search"]')
+    demo.locator('[name="iterations"]').fill("2000")
+    panel = open_panel(page, demo)
+    doubled = inspect.getsource(speculative.tweak).replace("return best + scale * noise",
+                                                           "return best + 2 * scale * noise")
+    replace_text(page, panel, doubled)
+    panel.locator('[data-action="run-code"]').click()
+    wait_done(page, '[data-demo="random-search"]')
+    twice = pagekit.python_frames("random-search", "race", iterations="2000", noise="0.1")[-1]["methods"]
+    once = pagekit.python_frames("random-search", "race", iterations="2000")[-1]["methods"]
+    assert twice["tweak_and_keep"]["loss"] != once["tweak_and_keep"]["loss"]
+    assert shown(demo, "tweak_and_keep-loss") == pytest.approx(twice["tweak_and_keep"]["loss"], rel=1e-9)
+    assert shown(demo, "random_search-loss") == pytest.approx(once["random_search"]["loss"], rel=1e-9)
+
+
+def test_my_own_method_races_in_the_playground_as_cpython_runs_it(page, server, artifacts):
+    """Run 1 set to "your own method" by a link; its ask rewritten in the panel (twice the
+    noise): the final losses are CPython's with the same text, and run 1's equals the template's
+    at twice σ. Reset brings back the template's numbers."""
+    from urllib.parse import urlencode
+
+    from explainer_core import yours
+    from explainer_core.demos import playground as pg
+
+    values = {"task": "vertical", "samples": "30", "width": "6", "steps": "40",
+              "r1_method": "yours", "r1_population": "8", "r2_method": "local_search",
+              "r2_population": "8", "r3_method": "off", "r4_method": "off"}
+    selector = '[data-demo="playground"]'
+    demo = pagekit.open_demo(page, server, "playground/", selector,
+                             "#" + urlencode({f"playground.{k}": v for k, v in values.items()}))
+    assert demo.locator('[data-run="1"] [data-setting="yours"]').is_visible()
+    assert demo.locator('[data-run="2"] [data-setting="yours"]').is_hidden()
+    panel = open_panel(page, demo, "yours:ask")
+    assert editor_text(panel) == inspect.getsource(yours.ask)
+    doubled = inspect.getsource(yours.ask).replace("state.theta + state.sigma * noise",
+                                                   "state.theta + 2 * state.sigma * noise")
+    replace_text(page, panel, doubled)
+    panel.locator('[data-action="run-code"]').click()
+    wait_done(page, selector)
+
+    def finals():
+        return [float(demo.locator(f'[data-role="loss-{slot}"]').get_attribute("data-value")) for slot in (1, 2)]
+
+    mine = pagekit.python_frames("playground", "race", **values, code={"yours:ask": doubled})[-1]["runs"]
+    twice = pg.run_all(**{**values, "r1_sigma": "0.1"})["1"][-1]["loss"]
+    assert mine["1"]["loss"] == twice
+    assert finals() == pytest.approx([mine["1"]["loss"], mine["2"]["loss"]], rel=1e-9)
+    assert panel.locator(".gde-code__note").text_content() == "The demo ran with your ask."
+    pagekit.shoot(page, demo, artifacts / "reader-code-playground.png")
+    panel.locator('[data-action="reset-code"]').click()
+    wait_done(page, selector)
+    library = pg.run_all(**values)
+    assert finals() == pytest.approx([library["1"][-1]["loss"], library["2"][-1]["loss"]], rel=1e-9)

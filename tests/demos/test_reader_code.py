@@ -14,7 +14,8 @@ import inspect
 import numpy as np
 import pytest
 
-from explainer_core import numdiff, optim, search, usercode
+from explainer_core import numdiff, optim, search, speculative, train, usercode, yours
+from explainer_core.demos import playground as pg
 from tests.demos._demo_client import call, run
 
 ACCEPT = "search:metropolis_accept"
@@ -23,9 +24,12 @@ ADAM = "optim:adam_direction"
 STEP = "optim:descent_step"
 FORWARD = "numdiff:forward_difference"
 SELECT = "search:select"
+TWEAK = "speculative:tweak"
+ASK, TELL = "yours:ask", "yours:tell"
 ORIGINALS = {ACCEPT: search.metropolis_accept, MUTATE: search._mutations,
              ADAM: optim.adam_direction, STEP: optim.descent_step, FORWARD: numdiff.forward_difference,
-             SELECT: search.select}
+             SELECT: search.select, TWEAK: speculative.tweak,
+             ASK: yours.ask, TELL: yours.tell}
 
 
 def library_text(name: str) -> str:
@@ -46,6 +50,8 @@ def library_is_whole_again():
     assert search._mutations is ORIGINALS[MUTATE]
     assert optim.adam_direction is ORIGINALS[ADAM] and optim.descent_step is ORIGINALS[STEP]
     assert numdiff.forward_difference is ORIGINALS[FORWARD] and search.select is ORIGINALS[SELECT]
+    assert speculative.tweak is ORIGINALS[TWEAK]
+    assert yours.ask is ORIGINALS[ASK] and yours.tell is ORIGINALS[TELL]
 
 
 SHORT = {"mutations": "60", "runs": "20"}
@@ -69,6 +75,10 @@ def test_the_library_text_sent_as_the_reader_gives_the_library_frames():
     _, mine = run("gradient-descent", "train", {"steps": "30", "code": {STEP: library_text(STEP)}})
     assert mine == frames
 
+    book = {"iterations": "3000", "regions_ms": 1e6}  # the maps in the first and last frames only
+    _, frames = run("random-search", "race", book)
+    _, mine = run("random-search", "race", {**book, "code": {TWEAK: library_text(TWEAK)}})
+    assert mine == frames
     slope = {"f": "sin(x)", "x": "1", "delta": "0.001"}
     assert (call("derivatives", "evaluate", {**slope, "code": {FORWARD: library_text(FORWARD)}})
             == call("derivatives", "evaluate", slope))
@@ -106,6 +116,70 @@ def test_a_selection_that_keeps_no_child_leaves_the_parent_where_it_started():
 ])
 def test_a_wrong_selection_says_what_an_index_is(body, words):
     out, _ = run("evolution", "run", {"rounds": "3", "code": {SELECT: f"def select(losses, loss):\n    {body}\n"}})
+    assert words in code_error(out)["message"]
+
+
+def test_a_doubled_tweak_is_the_library_at_twice_the_noise_and_random_search_is_untouched():
+    doubled = library_text(TWEAK).replace("return best + scale * noise", "return best + 2 * scale * noise")
+    assert doubled != library_text(TWEAK)
+    book = {"iterations": "3000", "regions_ms": 1e6}
+    _, mine = run("random-search", "race", {**book, "noise": "0.05", "code": {TWEAK: doubled}})
+    _, twice = run("random-search", "race", {**book, "noise": "0.1"})
+    _, once = run("random-search", "race", {**book, "noise": "0.05"})
+    tweaked = [f["methods"]["tweak_and_keep"] for f in mine]
+    assert tweaked == [f["methods"]["tweak_and_keep"] for f in twice]
+    assert tweaked != [f["methods"]["tweak_and_keep"] for f in once]
+    assert [f["methods"]["random_search"] for f in mine] == [f["methods"]["random_search"] for f in once]
+
+
+PLAY = {"task": "vertical", "samples": "30", "width": "6", "steps": "15", "view_ms": 0,
+        "r1_method": "yours", "r1_population": "8", "r2_method": "local_search", "r2_mutate": "all",
+        "r2_population": "8", "r3_method": "off", "r4_method": "off"}
+
+
+def final_losses(frames) -> dict:
+    return {slot: run["loss"] for slot, run in frames[-1]["runs"].items()}
+
+
+def test_your_own_method_template_is_local_search_mutating_every_weight():
+    """The playground's "your own" template, run as the library has it and as the reader's text,
+    equals the library's local search (every weight mutated) drawing from the same generator."""
+    s = pg.Setup({k: v for k, v in PLAY.items() if k != "view_ms"})
+    reference = search.local_search(8, 0.05, mutate="all")
+    alone = list(train.run(s.task_obj, reference, s.theta0, steps=15, rng=np.random.default_rng((0, 1)),
+                           record_every=1))
+    _, frames = run("playground", "race", PLAY)
+    assert [f["runs"]["1"]["loss"] for f in frames] == [r["loss"] for r in alone]
+    _, mine = run("playground", "race", {**PLAY, "code": {ASK: library_text(ASK), TELL: library_text(TELL)}})
+    assert final_losses(mine) == final_losses(frames)
+
+
+def test_your_own_ask_at_twice_the_noise_is_local_search_at_twice_sigma():
+    doubled = library_text(ASK).replace("state.theta + state.sigma * noise", "state.theta + 2 * state.sigma * noise")
+    assert doubled != library_text(ASK)
+    _, mine = run("playground", "race", {**PLAY, "code": {ASK: doubled}})
+    _, twice = run("playground", "race", {**PLAY, "r1_sigma": "0.1"})
+    assert final_losses(mine)["1"] == final_losses(twice)["1"] != final_losses(mine)["2"]
+    # a tell that keeps its memory: the state carries what the reader's method needs
+    counting = ("def tell(state, population, losses):\n"
+                "    state.memory['seen'] = state.memory.get('seen', 0) + len(losses)\n"
+                "    return state._replace(step=state.step + 1)\n")
+    _, frames = run("playground", "race", {**PLAY, "code": {TELL: counting}})
+    assert {f["runs"]["1"]["loss"] for f in frames} == {frames[0]["runs"]["1"]["loss"]}  # never moves
+
+
+@pytest.mark.parametrize("name, text, words", [
+    (ASK, "def ask(state, rng, size):\n    return state.theta\n",
+     "should return an array of shape (8, 39) of numbers (one row per candidate, as long as `state.theta`)"),
+    (TELL, "def tell(state, population, losses):\n    return population[0]\n",
+     "should return a State (for example `state._replace(theta=..., loss=...)`); yours returned ndarray"),
+    (TELL, "def tell(state, population, losses):\n    return state._replace(theta=population)\n",
+     "should return a State whose `theta` is an array of shape (39,) of numbers; yours has an array of shape (8, 39)"),
+    (TELL, "def tell(state, population, losses):\n    return state._replace(loss='low')\n",
+     "should return a State whose `loss` is a number; yours has str"),
+])
+def test_a_wrong_answer_of_your_own_method_says_what_was_expected(name, text, words):
+    out, _ = run("playground", "race", {**PLAY, "code": {name: text}})
     assert words in code_error(out)["message"]
 
 

@@ -291,6 +291,8 @@ def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(b
     assert 'data-editable="optim:adam_direction"' in editable["momentum-adam"]
     assert 'data-editable="optim:descent_step"' in editable["gradient-descent"]
     assert 'data-editable="numdiff:forward_difference"' in editable["derivatives"]
+    assert 'data-editable="speculative:tweak"' in editable["random-search"]
+    assert 'data-editable="yours:ask,yours:tell"' in editable["playground"]
 
 
 def test_home_page_lists_every_chapter_of_the_navigation_once_in_order():

@@ -81,6 +81,8 @@ export default async function mount(root, api) {
       ${typed(`r${slot}_population`)}${typed(`r${slot}_sigma`)}${typed(`r${slot}_decay`)}
       ${runSelect(slot, "mutate", "mutate")}${typed(`r${slot}_fraction`)}${typed(`r${slot}_parents`)}
       ${runSelect(slot, "es_optimizer", "ES steps")}${typed(`r${slot}_beta`)}
+      <p class="gde-field-hint" data-setting="yours">Its <code>ask</code> and <code>tell</code> are in the
+        <strong>Python</strong> panel under the playground: rewrite them, then press <strong>Run with my code</strong>.</p>
     </fieldset>`;
 
   root.append(html`
@@ -230,6 +232,7 @@ export default async function mount(root, api) {
         else if (setting === "schedule") on = on && gradient.has(method);
         else if (setting === "mutate") on = on && method === "local_search";
         else if (setting === "es_optimizer") on = on && method === "openai_es";
+        else if (setting === "yours") on = on && method === "yours";
         show(label, on);
       }
     }
@@ -622,6 +625,16 @@ export default async function mount(root, api) {
   $('[data-action="step"]').addEventListener("click", () => { if (!state.run) play(state.done ? 0 : state.step + 1); });
   $('[data-action="stop"]').addEventListener("click", stop);
   $('[data-action="reset"]').addEventListener("click", () => { stop(); reset(); message(""); });
+  // "Run with my code" (the Python panel): the race starts again with the reader's functions
+  api.setRerun(async () => {
+    if (state.run) {
+      state.run.cancel();
+      await state.run.done;
+    }
+    reset();
+    message("");
+    await play();
+  });
 
   $('[data-action="classroom"]').addEventListener("click", () => {
     const p = hashParams();

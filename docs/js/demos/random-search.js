@@ -368,6 +368,11 @@ export default async function mount(root, api) {
 
   playButton.addEventListener("click", play);
   $('[data-action="reset"]').addEventListener("click", restart);
+  // "Run with my code" (the Python panel): from iteration 0, played to the end
+  api.setRerun(async () => {
+    await restart();
+    await play();
+  });
   inputs.data.addEventListener("change", restart);
   for (const name of ["seed", "noise"]) inputs[name].addEventListener("input", restart);
   inputs.iterations.addEventListener("input", async () => {
