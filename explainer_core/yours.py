@@ -1,6 +1,6 @@
-"""Your own search method, for the playground's "your own" run: `ask` and `tell`, a template the
-reader rewrites in the playground's Python panel (`explainer_core.usercode` puts the reader's
-versions in place of these two while the race runs).
+"""Your own methods, for the playground's "your own" runs: a search method (`ask` and `tell`) and
+a gradient method (`update`), templates the reader rewrites in the playground's Python panel
+(`explainer_core.usercode` puts the reader's versions in place of these while the race runs).
 
 A search method works on a state, here a `State`:
 
@@ -14,6 +14,14 @@ is the run's σ field, `size` its population field, `step` the steps taken befor
 run's seed, so a run with the same code and seed gives the same numbers everywhere. The template
 is the simplest evolution there is: `size` mutated copies of the current point, and the best
 replaces it if it is lower (the local search of the evolution chapter, every weight mutated).
+
+A gradient method is one function:
+
+    theta, state = update(theta, grad, state)           # grad (D,): the gradient at theta
+
+with a `GradientState(lr, step, memory)`: `lr` is the run's learning rate for this step (its
+schedule applied), `step` the steps taken before this one, `memory` a dict that starts empty
+(for a momentum, say). The template is plain gradient descent, theta - lr * grad.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import search, validate
+from . import optim, schedules, search, validate
 
 Array = np.ndarray
 
@@ -91,4 +99,50 @@ def state_contract(args: dict, value) -> str | None:
                 f"yours has {('an array of shape ' + str(tuple(shape))) if shape is not None else type(theta).__name__}")
     if isinstance(value.loss, (bool, np.bool_)) or not isinstance(value.loss, (int, float, np.integer, np.floating)):
         return f"should return a State whose `loss` is a number; yours has {type(value.loss).__name__}"
+    return None
+
+
+class GradientState(NamedTuple):
+    lr: float  # the learning rate for this step
+    step: int  # steps taken
+    memory: dict  # anything else the method keeps
+
+
+def update(theta: Array, grad: Array, state: GradientState) -> tuple[Array, GradientState]:
+    """One step from `theta` (D,) with the gradient `grad` (D,) there: (new theta, new state).
+
+    Here: plain gradient descent, a step of lr times the gradient downhill.
+    """
+    return theta - state.lr * grad, state._replace(step=state.step + 1)
+
+
+def gradient_method(lr) -> optim.GradientOptimizer:
+    """The playground's run of `update` (looked up at every step) at the learning rate `lr`, a
+    number or a schedule of `explainer_core.schedules`."""
+    schedule = schedules.as_schedule(lr)
+
+    def init(theta) -> GradientState:
+        validate.float_array("theta", theta, ndim=1)
+        return GradientState(float(schedule(0)), 0, {})
+
+    def step(theta, grad, state: GradientState):
+        return update(theta, grad, state._replace(lr=float(schedule(state.step))))
+
+    return optim.GradientOptimizer("yours_gradient", {"lr": optim._settings_lr(lr)}, init, step)
+
+
+def update_contract(args: dict, value) -> str | None:
+    """What `update` must return: (theta of the old theta's shape, a GradientState)."""
+    old = args["theta"]
+    if not isinstance(value, tuple) or len(value) != 2:
+        return ("should return two things, (theta, state); "
+                f"yours returned {'a tuple of ' + str(len(value)) + ' items' if isinstance(value, tuple) else type(value).__name__}")
+    theta, state = value
+    if not isinstance(theta, np.ndarray) or theta.shape != np.shape(old) or theta.dtype.kind not in "biuf":
+        shape = getattr(theta, "shape", None)
+        return (f"should return (theta, state) with `theta` an array of shape {np.shape(old)} of numbers; "
+                f"yours has {('an array of shape ' + str(tuple(shape))) if shape is not None else type(theta).__name__}")
+    if not isinstance(state, GradientState):
+        return ("should return (theta, state) with `state` a GradientState "
+                f"(for example `state._replace(step=state.step + 1)`); yours has {type(state).__name__}")
     return None

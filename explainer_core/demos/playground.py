@@ -55,9 +55,9 @@ METHOD_CHOICES = (("off", "off"), ("sgd", "SGD"), ("adam", "Adam"),
                   ("local_search", "local search"),
                   ("genetic", "genetic algorithm"), ("openai_es", "OpenAI-ES"),
                   ("metropolis", "Metropolis neuroevolution"),
-                  ("yours", "your own method"))
+                  ("yours", "your own search method"), ("yours_gradient", "your own gradient method"))
 METHOD_NAMES = dict(METHOD_CHOICES)
-GRADIENT = ("sgd", "adam", "normalized_gd")
+GRADIENT = ("sgd", "adam", "normalized_gd", "yours_gradient")
 SCHEDULE_CHOICES = (("constant", "constant"), ("step_decay", "step decay"),
                     ("inverse_time", "1 / (1 + decay t)"), ("cosine", "cosine"))
 MUTATE_CHOICES = (("many", "many (a random fraction)"), ("one", "one weight"),
@@ -116,7 +116,8 @@ RUN_FIELDS = {  # per run: name -> (label, default, min, max, integer, methods, 
 }
 RUN_CHOICES = {"method": METHOD_CHOICES, "nesterov": YES_NO, "schedule": SCHEDULE_CHOICES,
                "mutate": MUTATE_CHOICES, "es_optimizer": ES_OPTIMIZERS}
-DEFAULT_LR = {"adam": "0.01", "sgd": "0.1", "normalized_gd": "0.01", "openai_es": "0.01"}
+DEFAULT_LR = {"adam": "0.01", "sgd": "0.1", "normalized_gd": "0.01", "openai_es": "0.01",
+              "yours_gradient": "0.1"}
 SELECTS = {"task": (TASKS, "target"), "target": (TARGET_CHOICES, "sin"),
            "surface": (SURFACE_CHOICES, "rosenbrock"), "picture": (PICTURE_CHOICES, "smiley"),
            "size": (SIZE_CHOICES, "16"), "activation": (ACTIVATION_CHOICES, "tanh"),
@@ -386,6 +387,8 @@ class Setup:
                                 weight_decay=n("weight_decay"))
             elif method == "adam":
                 opt = optim.adam(lr_s, weight_decay=n("weight_decay"))
+            elif method == "yours_gradient":
+                opt = yours.gradient_method(lr_s)
             else:
                 opt = optim.normalized_gd(lr_s)
             clip = n("clip")
@@ -1063,6 +1066,7 @@ CODE = (
     ("search:run", "the-network-and-the-methods"),
     ("yours:ask", "your-own-method"),
     ("yours:tell", "your-own-method"),
+    ("yours:update", "your-own-method"),
 )
 
 # the "your own" method's two functions, the reader's to rewrite (explainer_core.usercode)
@@ -1070,5 +1074,6 @@ EDITABLE = {
     "yours:ask": usercode.returns_shape(lambda a: (a["size"], np.size(a["state"].theta)),
                                         why="one row per candidate, as long as `state.theta`"),
     "yours:tell": yours.state_contract,
+    "yours:update": yours.update_contract,
 }
 

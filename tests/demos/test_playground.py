@@ -36,7 +36,8 @@ def test_setup_offers_every_activation_and_method_and_counts_parameters():
     assert [a for a, _ in reply["choices"]["activation"]] == list(activations.ACTIVATIONS)
     methods = {m for m, _ in reply["choices"]["method"]}
     assert methods == {"off", *optim.OPTIMIZERS, "random_search", "tweak_and_keep",
-                       "local_search", "genetic", "openai_es", "metropolis", "yours"}
+                       "local_search", "genetic", "openai_es", "metropolis", "yours",
+                       "yours_gradient"}
     assert reply["parameters"] == nets.param_count((1, 16, 1)) == 1 * 16 + 16 + 16 + 1
     wide = pg.setup(layers="2", width="8", task="spiral", classes="3", loss="mae")
     assert wide["parameters"] == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 3 + 3)

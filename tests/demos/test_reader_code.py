@@ -25,11 +25,11 @@ STEP = "optim:descent_step"
 FORWARD = "numdiff:forward_difference"
 SELECT = "search:select"
 TWEAK = "speculative:tweak"
-ASK, TELL = "yours:ask", "yours:tell"
+ASK, TELL, UPDATE = "yours:ask", "yours:tell", "yours:update"
 ORIGINALS = {ACCEPT: search.metropolis_accept, MUTATE: search._mutations,
              ADAM: optim.adam_direction, STEP: optim.descent_step, FORWARD: numdiff.forward_difference,
              SELECT: search.select, TWEAK: speculative.tweak,
-             ASK: yours.ask, TELL: yours.tell}
+             ASK: yours.ask, TELL: yours.tell, UPDATE: yours.update}
 
 
 def library_text(name: str) -> str:
@@ -51,7 +51,7 @@ def library_is_whole_again():
     assert optim.adam_direction is ORIGINALS[ADAM] and optim.descent_step is ORIGINALS[STEP]
     assert numdiff.forward_difference is ORIGINALS[FORWARD] and search.select is ORIGINALS[SELECT]
     assert speculative.tweak is ORIGINALS[TWEAK]
-    assert yours.ask is ORIGINALS[ASK] and yours.tell is ORIGINALS[TELL]
+    assert yours.ask is ORIGINALS[ASK] and yours.tell is ORIGINALS[TELL] and yours.update is ORIGINALS[UPDATE]
 
 
 SHORT = {"mutations": "60", "runs": "20"}
@@ -168,7 +168,46 @@ def test_your_own_ask_at_twice_the_noise_is_local_search_at_twice_sigma():
     assert {f["runs"]["1"]["loss"] for f in frames} == {frames[0]["runs"]["1"]["loss"]}  # never moves
 
 
+GRADIENT_PLAY = {**PLAY, "r1_method": "yours_gradient", "r1_lr": "0.2", "r2_method": "sgd", "r2_lr": "0.2"}
+
+
+def test_your_own_gradient_method_template_is_sgd_and_a_momentum_in_memory_is_torchs():
+    _, frames = run("playground", "race", GRADIENT_PLAY)
+    assert [f["runs"]["1"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
+    _, mine = run("playground", "race", {**GRADIENT_PLAY, "code": {UPDATE: library_text(UPDATE)}})
+    assert final_losses(mine) == final_losses(frames)
+    momentum = ("def update(theta, grad, state):\n"
+                "    b = state.memory.get('b')\n"
+                "    b = grad.copy() if b is None else 0.9 * b + grad\n"
+                "    state.memory['b'] = b\n"
+                "    return theta - state.lr * b, state._replace(step=state.step + 1)\n")
+    _, mine = run("playground", "race", {**GRADIENT_PLAY, "code": {UPDATE: momentum}})
+    _, torch_like = run("playground", "race", {**GRADIENT_PLAY, "r2_momentum": "0.9"})
+    assert [f["runs"]["1"]["loss"] for f in mine] == pytest.approx(
+        [f["runs"]["2"]["loss"] for f in torch_like], rel=1e-12)
+    # a schedule reaches the reader's update as state.lr
+    decayed = {**GRADIENT_PLAY, "r1_schedule": "step_decay", "r1_step_size": "5", "r2_schedule": "step_decay",
+               "r2_step_size": "5"}
+    _, frames = run("playground", "race", decayed)
+    assert [f["runs"]["1"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
+    # and so do the batch size and the clipping (the same random batches: the same seed per run)
+    batched = {**GRADIENT_PLAY, "r1_batch": "10", "r1_clip": "0.5", "r2_batch": "10", "r2_clip": "0.5"}
+    _, frames = run("playground", "race", batched)
+    _, plain = run("playground", "race", GRADIENT_PLAY)
+    assert final_losses(frames)["1"] != final_losses(plain)["1"]
+    s = pg.Setup({k: v for k, v in batched.items() if k != "view_ms"})
+    alone = list(train.run(s.task_obj, optim.clipped(optim.sgd(0.2), 0.5), s.theta0, steps=15, batch_size=10,
+                           rng=np.random.default_rng((0, 1)), record_every=1))
+    assert [f["runs"]["1"]["loss"] for f in frames] == [r["loss"] for r in alone]
+
+
 @pytest.mark.parametrize("name, text, words", [
+    (UPDATE, "def update(theta, grad, state):\n    return theta - grad\n",
+     "should return two things, (theta, state); yours returned ndarray"),
+    (UPDATE, "def update(theta, grad, state):\n    return grad[:3], state\n",
+     "should return (theta, state) with `theta` an array of shape (39,) of numbers; yours has an array of shape (3,)"),
+    (UPDATE, "def update(theta, grad, state):\n    return theta, 0\n",
+     "should return (theta, state) with `state` a GradientState"),
     (ASK, "def ask(state, rng, size):\n    return state.theta\n",
      "should return an array of shape (8, 39) of numbers (one row per candidate, as long as `state.theta`)"),
     (TELL, "def tell(state, population, losses):\n    return population[0]\n",
@@ -179,7 +218,7 @@ def test_your_own_ask_at_twice_the_noise_is_local_search_at_twice_sigma():
      "should return a State whose `loss` is a number; yours has str"),
 ])
 def test_a_wrong_answer_of_your_own_method_says_what_was_expected(name, text, words):
-    out, _ = run("playground", "race", {**PLAY, "code": {name: text}})
+    out, _ = run("playground", "race", {**(GRADIENT_PLAY if name == UPDATE else PLAY), "code": {name: text}})
     assert words in code_error(out)["message"]
 
 

@@ -292,7 +292,7 @@ def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(b
     assert 'data-editable="optim:descent_step"' in editable["gradient-descent"]
     assert 'data-editable="numdiff:forward_difference"' in editable["derivatives"]
     assert 'data-editable="speculative:tweak"' in editable["random-search"]
-    assert 'data-editable="yours:ask,yours:tell"' in editable["playground"]
+    assert 'data-editable="yours:ask,yours:tell,yours:update"' in editable["playground"]
 
 
 def test_home_page_lists_every_chapter_of_the_navigation_once_in_order():

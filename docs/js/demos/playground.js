@@ -81,8 +81,8 @@ export default async function mount(root, api) {
       ${typed(`r${slot}_population`)}${typed(`r${slot}_sigma`)}${typed(`r${slot}_decay`)}
       ${runSelect(slot, "mutate", "mutate")}${typed(`r${slot}_fraction`)}${typed(`r${slot}_parents`)}
       ${runSelect(slot, "es_optimizer", "ES steps")}${typed(`r${slot}_beta`)}
-      <p class="gde-field-hint" data-setting="yours">Its <code>ask</code> and <code>tell</code> are in the
-        <strong>Python</strong> panel under the playground: rewrite them, then press <strong>Run with my code</strong>.</p>
+      <p class="gde-field-hint" data-setting="yours">Its code (<code>ask</code> and <code>tell</code>, or <code>update</code>)
+        is in the <strong>Python</strong> panel under the playground: rewrite it, then press <strong>Run with my code</strong>.</p>
     </fieldset>`;
 
   root.append(html`
@@ -232,7 +232,7 @@ export default async function mount(root, api) {
         else if (setting === "schedule") on = on && gradient.has(method);
         else if (setting === "mutate") on = on && method === "local_search";
         else if (setting === "es_optimizer") on = on && method === "openai_es";
-        else if (setting === "yours") on = on && method === "yours";
+        else if (setting === "yours") on = on && method.startsWith("yours");
         show(label, on);
       }
     }
