@@ -14,8 +14,10 @@ After the build, `write(site_dir, ...)` lists what a reader needs (the manifest)
   the network off.
 
 The Python runtime (Pyodide's files and the wheels) is kept the first time Python runs, as it
-passes through the worker, or when the page says Python has started; everything else at install.
-So a reader who only reads downloads no runtime, and one who runs a demo downloads it once.
+passes through the worker, or when the page says Python has started; the code editor
+(`assets/vendor/editor/`) the first time a Python panel with an editor opens; everything else at
+install. So a reader who only reads downloads no runtime, one who runs a demo downloads it once,
+and the editor is downloaded only by a reader who opens it, then works offline too.
 
 Each entry carries its sha256; the Cache is named by a hash of all of them (and of the worker's
 own code), so a build that changes any byte gets a new Cache, filled completely before it is
@@ -52,6 +54,7 @@ KEPT = [
     "assets/vendor/vega/*.js",
     "assets/charts/*",
 ]
+USED = ["assets/vendor/editor/*"]  # kept as they pass, when a reader first uses them
 
 
 def _lock_files(site: Path, lock_path: str, pyodide_url: str, site_url: str | None) -> list[str]:
@@ -132,6 +135,12 @@ def manifest(site_dir: Path, lock_path: str, pyodide_url: str, site_url: str | N
         for path in sorted(site.glob(pattern)):
             if path.is_file() and not path.name.endswith(".map"):
                 keep(path.relative_to(site).as_posix())
+    used = set()
+    for pattern in USED:
+        for path in sorted(site.glob(pattern)):
+            if path.is_file():
+                keep(path.relative_to(site).as_posix())
+                used.add(path.relative_to(site).as_posix())
     for path in sorted(site.rglob("index.html")):
         relative = path.relative_to(site).as_posix()
         keep(relative, _page_key(relative))
@@ -147,7 +156,8 @@ def manifest(site_dir: Path, lock_path: str, pyodide_url: str, site_url: str | N
         entries[key] = {
             "sha256": hashlib.sha256(data).hexdigest(),
             "size": len(data),
-            "strategy": "lazy" if key in runtime else "network" if network_first else "cache",
+            "strategy": ("lazy" if key in runtime else "used" if key in used
+                         else "network" if network_first else "cache"),
         }
     return entries
 
@@ -171,9 +181,10 @@ def write(site_dir: Path, lock_path: str, pyodide_url: str, site_url: str | None
         "__MANIFEST__", json.dumps(listed, indent=0, sort_keys=True))
     (site / "sw.js").write_text(code)
     size = {s: sum(e["size"] for e in entries.values() if e["strategy"] == s)
-            for s in ("lazy", "cache", "network")}
+            for s in ("lazy", "used", "cache", "network")}
     log.info(f"service worker: cache {name}, {len(entries)} files, "
              f"{sum(size.values()) / 1e6:.1f} MB: {size['lazy'] / 1e6:.1f} MB Python runtime "
-             f"(kept once Python runs), {size['cache'] / 1e6:.1f} MB assets, "
+             f"(kept once Python runs), {size['used'] / 1e6:.1f} MB editor (kept once opened), "
+             f"{size['cache'] / 1e6:.1f} MB assets, "
              f"{size['network'] / 1e6:.1f} MB network-first pages, specs and page code")
     return entries

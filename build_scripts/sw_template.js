@@ -3,10 +3,11 @@
 //   install   fetch every listed file but the Python runtime, check it against its sha256, and
 //             only then keep it: the pages, charts and page code are kept whole or not at all;
 //   activate  delete the Caches of other builds, and take over the open pages;
-//   fetch     a listed asset or runtime file ("cache", "lazy"): from the Cache, else the
-//             network; a runtime file ("lazy": Pyodide, numpy, our wheel) is kept the first time
-//             it passes, once its sha256 checks; a page, chart spec or page script ("network"):
-//             the network first, so a new build is seen at once, the Cache when offline;
+//   fetch     a listed asset or runtime file ("cache", "lazy", "used"): from the Cache, else the
+//             network; a runtime file ("lazy": Pyodide, numpy, our wheel) or the code editor
+//             ("used": loaded when a Python panel with an editor first opens) is kept the first
+//             time it passes, once its sha256 checks; a page, chart spec or page script
+//             ("network"): the network first, so a new build is seen at once, the Cache when offline;
 //   message   {warm: true} from a page whose Python has started: keep the runtime files not yet
 //             kept (the browser's HTTP cache usually has them, so this costs no download).
 // The ~17 MB runtime is thus kept only by a reader who ran Python, without downloading it twice.
@@ -98,7 +99,7 @@ async function cacheFirst(request, key) {
   return (await fromCache(key)) ?? fetch(request);
 }
 
-// A runtime file: from the Cache, else the network, kept once its sha256 checks.
+// A runtime file or the editor: from the Cache, else the network, kept once its sha256 checks.
 async function lazy(event, key) {
   const kept = await fromCache(key);
   if (kept) return kept;
@@ -131,6 +132,6 @@ self.addEventListener("fetch", (event) => {
   const [, strategy] = MANIFEST[key];
   event.respondWith(
     strategy === "network" ? networkFirst(request, key)
-      : strategy === "lazy" ? lazy(event, key) : cacheFirst(request, key),
+      : strategy === "lazy" || strategy === "used" ? lazy(event, key) : cacheFirst(request, key),
   );
 });

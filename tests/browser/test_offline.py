@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 READY_TIMEOUT = 120_000
 LANDSCAPE = '[data-demo="landscape"]'
 RACE = '[data-demo="real-landscapes"]'
+DERIVATIVES = '[data-demo="derivatives"]'
 PROBE = "assets/vendor/pyodide/package.json"  # copied into the site, not listed: not kept
 
 
@@ -64,9 +65,10 @@ def poll(page, script: str, arg=None, timeout: float = 120):
 
 def wait_kept(page, site, runtime: bool = True):
     """Until the service worker controls the page and its Cache holds every listed file (but the
-    Python runtime's, kept once Python runs, when `runtime` is false)."""
+    Python runtime's, kept once Python runs, when `runtime` is false; never the code editor's,
+    kept once a panel opens it)."""
     listed = len([key for key, (_, strategy) in json.loads(_manifest_text(site)).items()
-                  if runtime or strategy != "lazy"])
+                  if strategy != "used" and (runtime or strategy != "lazy")])
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     poll(page, """async (listed) => {
             const names = (await caches.keys()).filter((n) => n.startsWith("gde-"));
@@ -74,6 +76,12 @@ def wait_kept(page, site, runtime: bool = True):
             return (await (await caches.open(names[0])).keys()).length === listed;
         }""", listed)
     return page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('gde-'))")
+
+
+def open_editor(page):
+    """Open the derivatives demo's Python panel and wait for its code editor."""
+    page.locator(f"{DERIVATIVES} .gde-code > summary").click()
+    page.locator(f'{DERIVATIVES} .gde-code[data-loaded="true"] .cm-content').wait_for(timeout=30_000)
 
 
 def _manifest_text(site) -> str:
@@ -102,6 +110,18 @@ def test_a_chapter_opened_once_reads_and_runs_offline(browser, own_site, artifac
         wait_ready(page, LANDSCAPE)
         repeat = ready_ms(page, "landscape")
         assert any(url.endswith("pyodide.asm.wasm") for url in from_sw), from_sw
+
+        # the code editor, opened once online, is kept as it passes
+        page.goto(server.url + "derivatives/")
+        wait_ready(page, DERIVATIVES)
+        open_editor(page)
+        poll(page, """async () => {
+                const names = (await caches.keys()).filter((n) => n.startsWith("gde-"));
+                const keys = await (await caches.open(names[0])).keys();
+                return keys.some((r) => r.url.endsWith("assets/vendor/editor/editor.js"));
+            }""")
+        page.goto(server.url + "landscape/")
+        wait_ready(page, LANDSCAPE)
 
         context.set_offline(True)
         # the emulation reaches the service worker's own network: an unlisted file fails
@@ -135,6 +155,10 @@ def test_a_chapter_opened_once_reads_and_runs_offline(browser, own_site, artifac
         figure.scroll_into_view_if_needed()
         figure.locator(".gde-chart__view").hover()
         page.locator('[data-chart="hessian_spectrum"][data-state="ready"]').wait_for(timeout=30_000)
+        # the editor, offline
+        page.goto(server.url + "derivatives/")
+        wait_ready(page, DERIVATIVES)
+        open_editor(page)
         # a fresh load of a page never visited online, offline
         page.goto(server.url + "authoring/")
         page.get_by_role("heading", name="Authoring guide").first.wait_for(timeout=10_000)

@@ -273,7 +273,7 @@ def test_every_page_and_the_404_page_carry_the_policy_and_no_katex_script(built)
 
 def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(built):
     """The bundle is the one build_scripts/editor.py made (one ES module, no imports left);
-    pages name it nowhere (code.js imports it on first use) and the offline cache leaves it out;
+    pages name it nowhere (code.js imports it on first use) and the offline cache keeps it once used;
     the demos with an editable function say so on their element."""
     from build_scripts import editor
 
@@ -284,7 +284,11 @@ def test_the_code_editor_ships_whole_and_no_page_loads_it_before_a_panel_opens(b
     assert "import" not in shipped.read_text()[:200] and "from\"@codemirror" not in shipped.read_text()
     for page in site.rglob("index.html"):
         assert "vendor/editor" not in page.read_text(), page
-    assert "vendor/editor" not in (site / "sw.js").read_text()
+    # the offline cache lists it, to keep when a panel first loads it (never at install)
+    worker = (site / "sw.js").read_text()
+    listed = json.loads(worker[worker.index("const MANIFEST = ") + len("const MANIFEST = "):worker.index(";\nconst ROOT")])
+    assert listed["assets/vendor/editor/editor.js"][1] == "used"
+    assert [k for k, (_, strategy) in listed.items() if strategy == "used"] == ["assets/vendor/editor/editor.js"]
     editable = {p.parent.name: p.read_text() for p in site.rglob("index.html")}
     assert 'data-editable="search:metropolis_accept"' in editable["neuroevolution"]
     assert 'data-editable="search:_mutations,search:select"' in editable["evolution"]
