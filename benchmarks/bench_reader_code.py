@@ -15,11 +15,21 @@ import inspect
 import json
 import time
 
-from explainer_core import demos, search
+from explainer_core import demos, numdiff, optim, search, speculative, yours
 
+PLAY = {"task": "vertical", "samples": "50", "width": "8", "steps": "300", "r2_method": "off",
+        "r3_method": "off", "r4_method": "off", "view_ms": 50}
 CASES = (
+    ("random-search", "race", {"iterations": "10000"}, "speculative:tweak", speculative.tweak),
+    ("derivatives", "shrink", {"f": "sin(x)", "x": "1"}, "numdiff:forward_difference", numdiff.forward_difference),
     ("evolution", "run", {"rounds": "200"}, "search:_mutations", search._mutations),
+    ("evolution", "run", {"rounds": "200"}, "search:select", search.select),
+    ("gradient-descent", "train", {"steps": "300"}, "optim:descent_step", optim.descent_step),
+    ("momentum-adam", "run", {"steps": "300"}, "optim:adam_direction", optim.adam_direction),
     ("neuroevolution", "run", {"mutations": "250"}, "search:metropolis_accept", search.metropolis_accept),
+    ("playground", "race", {**PLAY, "r1_method": "yours"}, "yours:ask", yours.ask),
+    ("playground", "race", {**PLAY, "r1_method": "yours"}, "yours:tell", yours.tell),
+    ("playground", "race", {**PLAY, "r1_method": "yours_gradient"}, "yours:update", yours.update),
 )
 REPEATS = 5
 
@@ -35,7 +45,7 @@ def stream_seconds(demo: str, method: str, args: dict) -> float:
 
 
 def main() -> None:
-    print(f"{'demo':15} {'function':18} {'library s':>9} {'reader s':>9} {'ratio':>6}")
+    print(f"{'demo':17} {'function':20} {'library s':>9} {'reader s':>9} {'ratio':>6}")
     for demo, method, args, name, function in CASES:
         mine = {**args, "code": {name: inspect.getsource(function)}}
         library, reader = [], []
@@ -43,7 +53,7 @@ def main() -> None:
             library.append(stream_seconds(demo, method, args))
             reader.append(stream_seconds(demo, method, mine))
         a, b = min(library), min(reader)
-        print(f"{demo:15} {name.split(':')[1]:18} {a:9.3f} {b:9.3f} {b / a:6.3f}")
+        print(f"{demo:17} {name.split(':')[1]:20} {a:9.3f} {b:9.3f} {b / a:6.3f}")
 
 
 if __name__ == "__main__":
