@@ -17,8 +17,8 @@ import time
 
 from explainer_core import demos, numdiff, optim, search, speculative, yours
 
-PLAY = {"task": "vertical", "samples": "50", "width": "8", "steps": "300", "r2_method": "off",
-        "r3_method": "off", "r4_method": "off", "view_ms": 50}
+PLAY = {"task": "vertical", "samples": "50", "width": "8", "steps": "300", "r1_method": "off",
+        "r2_method": "off", "r3_method": "off", "r4_method": "off", "view_ms": 50}
 CASES = (
     ("random-search", "race", {"iterations": "10000"}, "speculative:tweak", speculative.tweak),
     ("derivatives", "shrink", {"f": "sin(x)", "x": "1"}, "numdiff:forward_difference", numdiff.forward_difference),
@@ -27,9 +27,9 @@ CASES = (
     ("gradient-descent", "train", {"steps": "300"}, "optim:descent_step", optim.descent_step),
     ("momentum-adam", "run", {"steps": "300"}, "optim:adam_direction", optim.adam_direction),
     ("neuroevolution", "run", {"mutations": "250"}, "search:metropolis_accept", search.metropolis_accept),
-    ("playground", "race", {**PLAY, "r1_method": "yours"}, "yours:ask", yours.ask),
-    ("playground", "race", {**PLAY, "r1_method": "yours"}, "yours:tell", yours.tell),
-    ("playground", "race", {**PLAY, "r1_method": "yours_gradient"}, "yours:update", yours.update),
+    ("playground", "race", {**PLAY, "r5_method": "yours"}, "yours:ask", yours.ask),
+    ("playground", "race", {**PLAY, "r5_method": "yours"}, "yours:tell", yours.tell),
+    ("playground", "race", {**PLAY, "r5_method": "yours_gradient"}, "yours:update", yours.update),
 )
 REPEATS = 5
 

@@ -1,4 +1,4 @@
-"""Demo "playground": any task, up to four methods of the library racing in lockstep.
+"""Demo "playground": any task, up to four methods of the library and the reader's own racing in lockstep.
 
 A thin JSON adapter over the library: the task comes from `datasets`, `images` and `train`
 (`network_task`, `function_task`), the methods from `optim`, `schedules` and `search`, and every
@@ -33,7 +33,8 @@ from .. import (__version__, activations, datasets, images, nets, optim, schedul
                 train, usercode, validate, yours)
 from ..chapters import landscape as landscape_chapter
 
-SLOTS = (1, 2, 3, 4)
+SLOTS = (1, 2, 3, 4, 5)
+OWN_SLOT = 5  # "your own": the reader's method, written in the Python panel (explainer_core.yours)
 TASKS = (("target", "1-D target (a curve)"), ("vertical", "vertical data (NNFS)"),
          ("spiral", "spiral data (NNFS)"), ("points", "your points (CSV)"),
          ("surface", "benchmark surface"), ("neuron", "the two-parameter neuron"),
@@ -54,9 +55,10 @@ METHOD_CHOICES = (("off", "off"), ("sgd", "SGD"), ("adam", "Adam"),
                   ("random_search", "random search"), ("tweak_and_keep", "tweak-and-keep"),
                   ("local_search", "local search"),
                   ("genetic", "genetic algorithm"), ("openai_es", "OpenAI-ES"),
-                  ("metropolis", "Metropolis neuroevolution"),
-                  ("yours", "your own search method"), ("yours_gradient", "your own gradient method"))
-METHOD_NAMES = dict(METHOD_CHOICES)
+                  ("metropolis", "Metropolis neuroevolution"))
+OWN_CHOICES = (("off", "off"), ("yours", "your own search method"),
+               ("yours_gradient", "your own gradient method"))
+METHOD_NAMES = dict(METHOD_CHOICES + OWN_CHOICES)
 GRADIENT = ("sgd", "adam", "normalized_gd", "yours_gradient")
 SCHEDULE_CHOICES = (("constant", "constant"), ("step_decay", "step decay"),
                     ("inverse_time", "1 / (1 + decay t)"), ("cosine", "cosine"))
@@ -64,7 +66,7 @@ MUTATE_CHOICES = (("many", "many (a random fraction)"), ("one", "one weight"),
                   ("all", "all weights"))
 YES_NO = (("no", "no"), ("yes", "yes"))
 ES_OPTIMIZERS = (("sgd", "plain steps"), ("adam", "Adam"))
-DEFAULT_METHODS = {1: "adam", 2: "sgd", 3: "local_search", 4: "off"}
+DEFAULT_METHODS = {1: "adam", 2: "sgd", 3: "local_search", 4: "off", 5: "off"}
 
 MAX_STEPS = 20_000
 MAX_PARAMETERS = 20_000  # the memory budget of a network, in parameters
@@ -255,7 +257,7 @@ class Setup:
         self.runs = {}
         for slot in SLOTS:
             method = validate.choice(f"run {slot} method", v[f"r{slot}_method"],
-                                     [m for m, _ in METHOD_CHOICES])
+                                     [m for m, _ in (OWN_CHOICES if slot == OWN_SLOT else METHOD_CHOICES)])
             if method != "off":
                 self.runs[slot] = self.build_method(slot, method, v)
         if not self.runs:
@@ -575,6 +577,7 @@ def _fields() -> dict:
 def _choices() -> dict:
     out = {name: [list(p) for p in pairs] for name, (pairs, _) in SELECTS.items()}
     out.update({name: [list(p) for p in pairs] for name, pairs in RUN_CHOICES.items()})
+    out["own_method"] = [list(p) for p in OWN_CHOICES]  # run 5's
     return out
 
 
@@ -597,6 +600,7 @@ def setup(points=None, pixels=None, **values) -> dict:
         "outcomes": OUTCOMES,
         "method_names": METHOD_NAMES,
         "gradient": list(GRADIENT),
+        "own_slot": OWN_SLOT,
         "classification": CLASSIFICATION,
         "setup": s.describe(),
         "parameters": s.dimension,

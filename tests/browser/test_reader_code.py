@@ -317,7 +317,7 @@ def test_my_tweak_doubled_races_as_the_library_at_twice_the_noise(page, server):
 
 
 def test_my_own_method_races_in_the_playground_as_cpython_runs_it(page, server, artifacts):
-    """Run 1 set to "your own method" by a link; its ask rewritten in the panel (twice the
+    """Run 5 (your own) set to the search method by a link; its ask rewritten in the panel (twice the
     noise): the final losses are CPython's with the same text, and run 1's equals the template's
     at twice σ. Reset brings back the template's numbers."""
     from urllib.parse import urlencode
@@ -326,13 +326,15 @@ def test_my_own_method_races_in_the_playground_as_cpython_runs_it(page, server, 
     from explainer_core.demos import playground as pg
 
     values = {"task": "vertical", "samples": "30", "width": "6", "steps": "40",
-              "r1_method": "yours", "r1_population": "8", "r2_method": "local_search",
-              "r2_population": "8", "r3_method": "off", "r4_method": "off"}
+              "r5_method": "yours", "r5_population": "8", "r2_method": "local_search",
+              "r2_population": "8", "r1_method": "off", "r3_method": "off", "r4_method": "off"}
     selector = '[data-demo="playground"]'
     demo = pagekit.open_demo(page, server, "playground/", selector,
                              "#" + urlencode({f"playground.{k}": v for k, v in values.items()}))
-    assert demo.locator('[data-run="1"] [data-setting="yours"]').is_visible()
+    assert demo.locator('[data-run="5"] [data-setting="yours"]').is_visible()
     assert demo.locator('[data-run="2"] [data-setting="yours"]').is_hidden()
+    assert [o for o in demo.locator('select[name="r5_method"] option').all_inner_texts()] == [
+        "off", "your own search method", "your own gradient method"]
     panel = open_panel(page, demo, "yours:ask")
     assert editor_text(panel) == inspect.getsource(yours.ask)
     doubled = inspect.getsource(yours.ask).replace("state.theta + state.sigma * noise",
@@ -342,15 +344,15 @@ def test_my_own_method_races_in_the_playground_as_cpython_runs_it(page, server, 
     wait_done(page, selector)
 
     def finals():
-        return [float(demo.locator(f'[data-role="loss-{slot}"]').get_attribute("data-value")) for slot in (1, 2)]
+        return [float(demo.locator(f'[data-role="loss-{slot}"]').get_attribute("data-value")) for slot in (5, 2)]
 
     mine = pagekit.python_frames("playground", "race", **values, code={"yours:ask": doubled})[-1]["runs"]
-    twice = pg.run_all(**{**values, "r1_sigma": "0.1"})["1"][-1]["loss"]
-    assert mine["1"]["loss"] == twice
-    assert finals() == pytest.approx([mine["1"]["loss"], mine["2"]["loss"]], rel=1e-9)
+    twice = pg.run_all(**{**values, "r5_sigma": "0.1"})["5"][-1]["loss"]
+    assert mine["5"]["loss"] == twice
+    assert finals() == pytest.approx([mine["5"]["loss"], mine["2"]["loss"]], rel=1e-9)
     assert panel.locator(".gde-code__note").text_content() == "The demo ran with your ask."
     pagekit.shoot(page, demo, artifacts / "reader-code-playground.png")
     panel.locator('[data-action="reset-code"]').click()
     wait_done(page, selector)
     library = pg.run_all(**values)
-    assert finals() == pytest.approx([library["1"][-1]["loss"], library["2"][-1]["loss"]], rel=1e-9)
+    assert finals() == pytest.approx([library["5"][-1]["loss"], library["2"][-1]["loss"]], rel=1e-9)

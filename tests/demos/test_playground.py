@@ -36,8 +36,12 @@ def test_setup_offers_every_activation_and_method_and_counts_parameters():
     assert [a for a, _ in reply["choices"]["activation"]] == list(activations.ACTIVATIONS)
     methods = {m for m, _ in reply["choices"]["method"]}
     assert methods == {"off", *optim.OPTIMIZERS, "random_search", "tweak_and_keep",
-                       "local_search", "genetic", "openai_es", "metropolis", "yours",
-                       "yours_gradient"}
+                       "local_search", "genetic", "openai_es", "metropolis"}
+    # run 5 is the reader's own: its search method or its gradient method (explainer_core.yours)
+    assert [m for m, _ in reply["choices"]["own_method"]] == ["off", "yours", "yours_gradient"]
+    assert pg.defaults()["r5_method"] == "off"
+    assert "run 5 method" in str(error_of(pg.setup, r5_method="adam"))
+    assert "run 1 method" in str(error_of(pg.setup, r1_method="yours"))
     assert reply["parameters"] == nets.param_count((1, 16, 1)) == 1 * 16 + 16 + 16 + 1
     wide = pg.setup(layers="2", width="8", task="spiral", classes="3", loss="mae")
     assert wide["parameters"] == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 3 + 3)

@@ -133,8 +133,8 @@ def test_a_doubled_tweak_is_the_library_at_twice_the_noise_and_random_search_is_
 
 
 PLAY = {"task": "vertical", "samples": "30", "width": "6", "steps": "15", "view_ms": 0,
-        "r1_method": "yours", "r1_population": "8", "r2_method": "local_search", "r2_mutate": "all",
-        "r2_population": "8", "r3_method": "off", "r4_method": "off"}
+        "r5_method": "yours", "r5_population": "8", "r2_method": "local_search", "r2_mutate": "all",
+        "r2_population": "8", "r1_method": "off", "r3_method": "off", "r4_method": "off"}
 
 
 def final_losses(frames) -> dict:
@@ -146,10 +146,10 @@ def test_your_own_method_template_is_local_search_mutating_every_weight():
     equals the library's local search (every weight mutated) drawing from the same generator."""
     s = pg.Setup({k: v for k, v in PLAY.items() if k != "view_ms"})
     reference = search.local_search(8, 0.05, mutate="all")
-    alone = list(train.run(s.task_obj, reference, s.theta0, steps=15, rng=np.random.default_rng((0, 1)),
+    alone = list(train.run(s.task_obj, reference, s.theta0, steps=15, rng=np.random.default_rng((0, 5)),
                            record_every=1))
     _, frames = run("playground", "race", PLAY)
-    assert [f["runs"]["1"]["loss"] for f in frames] == [r["loss"] for r in alone]
+    assert [f["runs"]["5"]["loss"] for f in frames] == [r["loss"] for r in alone]
     _, mine = run("playground", "race", {**PLAY, "code": {ASK: library_text(ASK), TELL: library_text(TELL)}})
     assert final_losses(mine) == final_losses(frames)
 
@@ -158,22 +158,22 @@ def test_your_own_ask_at_twice_the_noise_is_local_search_at_twice_sigma():
     doubled = library_text(ASK).replace("state.theta + state.sigma * noise", "state.theta + 2 * state.sigma * noise")
     assert doubled != library_text(ASK)
     _, mine = run("playground", "race", {**PLAY, "code": {ASK: doubled}})
-    _, twice = run("playground", "race", {**PLAY, "r1_sigma": "0.1"})
-    assert final_losses(mine)["1"] == final_losses(twice)["1"] != final_losses(mine)["2"]
+    _, twice = run("playground", "race", {**PLAY, "r5_sigma": "0.1"})
+    assert final_losses(mine)["5"] == final_losses(twice)["5"] != final_losses(mine)["2"]
     # a tell that keeps its memory: the state carries what the reader's method needs
     counting = ("def tell(state, population, losses):\n"
                 "    state.memory['seen'] = state.memory.get('seen', 0) + len(losses)\n"
                 "    return state._replace(step=state.step + 1)\n")
     _, frames = run("playground", "race", {**PLAY, "code": {TELL: counting}})
-    assert {f["runs"]["1"]["loss"] for f in frames} == {frames[0]["runs"]["1"]["loss"]}  # never moves
+    assert {f["runs"]["5"]["loss"] for f in frames} == {frames[0]["runs"]["5"]["loss"]}  # never moves
 
 
-GRADIENT_PLAY = {**PLAY, "r1_method": "yours_gradient", "r1_lr": "0.2", "r2_method": "sgd", "r2_lr": "0.2"}
+GRADIENT_PLAY = {**PLAY, "r5_method": "yours_gradient", "r5_lr": "0.2", "r2_method": "sgd", "r2_lr": "0.2"}
 
 
 def test_your_own_gradient_method_template_is_sgd_and_a_momentum_in_memory_is_torchs():
     _, frames = run("playground", "race", GRADIENT_PLAY)
-    assert [f["runs"]["1"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
+    assert [f["runs"]["5"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
     _, mine = run("playground", "race", {**GRADIENT_PLAY, "code": {UPDATE: library_text(UPDATE)}})
     assert final_losses(mine) == final_losses(frames)
     momentum = ("def update(theta, grad, state):\n"
@@ -183,22 +183,22 @@ def test_your_own_gradient_method_template_is_sgd_and_a_momentum_in_memory_is_to
                 "    return theta - state.lr * b, state._replace(step=state.step + 1)\n")
     _, mine = run("playground", "race", {**GRADIENT_PLAY, "code": {UPDATE: momentum}})
     _, torch_like = run("playground", "race", {**GRADIENT_PLAY, "r2_momentum": "0.9"})
-    assert [f["runs"]["1"]["loss"] for f in mine] == pytest.approx(
+    assert [f["runs"]["5"]["loss"] for f in mine] == pytest.approx(
         [f["runs"]["2"]["loss"] for f in torch_like], rel=1e-12)
     # a schedule reaches the reader's update as state.lr
-    decayed = {**GRADIENT_PLAY, "r1_schedule": "step_decay", "r1_step_size": "5", "r2_schedule": "step_decay",
+    decayed = {**GRADIENT_PLAY, "r5_schedule": "step_decay", "r5_step_size": "5", "r2_schedule": "step_decay",
                "r2_step_size": "5"}
     _, frames = run("playground", "race", decayed)
-    assert [f["runs"]["1"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
+    assert [f["runs"]["5"]["loss"] for f in frames] == [f["runs"]["2"]["loss"] for f in frames]
     # and so do the batch size and the clipping (the same random batches: the same seed per run)
-    batched = {**GRADIENT_PLAY, "r1_batch": "10", "r1_clip": "0.5", "r2_batch": "10", "r2_clip": "0.5"}
+    batched = {**GRADIENT_PLAY, "r5_batch": "10", "r5_clip": "0.5", "r2_batch": "10", "r2_clip": "0.5"}
     _, frames = run("playground", "race", batched)
     _, plain = run("playground", "race", GRADIENT_PLAY)
-    assert final_losses(frames)["1"] != final_losses(plain)["1"]
+    assert final_losses(frames)["5"] != final_losses(plain)["5"]
     s = pg.Setup({k: v for k, v in batched.items() if k != "view_ms"})
     alone = list(train.run(s.task_obj, optim.clipped(optim.sgd(0.2), 0.5), s.theta0, steps=15, batch_size=10,
-                           rng=np.random.default_rng((0, 1)), record_every=1))
-    assert [f["runs"]["1"]["loss"] for f in frames] == [r["loss"] for r in alone]
+                           rng=np.random.default_rng((0, 5)), record_every=1))
+    assert [f["runs"]["5"]["loss"] for f in frames] == [r["loss"] for r in alone]
 
 
 @pytest.mark.parametrize("name, text, words", [

@@ -1,4 +1,4 @@
-// Demo "playground": any task, up to four methods racing, the whole setup in the page address.
+// Demo "playground": any task, up to four methods and the reader's own racing, the whole setup in the page address.
 // Every choice, default and check comes from explainer_core.demos.playground in the worker
 // (setup, race, export, read_import, compare, from_demo); this file builds the controls, draws
 // the loss chart and the task view, and moves files in and out.
@@ -12,12 +12,13 @@ import { html, options, prepareCanvas } from "./_ui.js";
 import { decode, greyLevels } from "./images.js";
 import { copyAddress, hashParams, writeHash } from "../link.js";
 
-const SLOTS = [1, 2, 3, 4];
+const SLOTS = [1, 2, 3, 4, 5]; // 5: "your own", the reader's method (the Python panel)
 const RUN_STYLE = {
   1: { colour: "#0072B2", dark: "#56B4E9", dash: [] },
   2: { colour: "#B35900", dark: "#E69F00", dash: [7, 4] },
   3: { colour: "#007A5A", dark: "#2FBF8F", dash: [2, 3] },
   4: { colour: "#A8457A", dark: "#E08FC0", dash: [9, 3, 2, 3] },
+  5: { colour: "#5E4FA2", dark: "#A99CFF", dash: [4, 2, 1, 2] },
 };
 const CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999", "#000000", "#882255"];
 const PAD = { left: 50, right: 12, top: 8, bottom: 32 };
@@ -60,7 +61,7 @@ export default async function mount(root, api) {
       <span class="gde-field-error" id="pg-err-${name}" data-error-for="${arg}" aria-live="polite"></span></label>`;
   const runSelect = (slot, setting, label) => `
     <label class="gde-field" data-setting="${setting}"><span>${label}</span>
-      <select name="r${slot}_${setting}" data-label="run ${slot} ${label}" aria-describedby="pg-err-r${slot}_${setting}">${options(choices[setting], defaults[`r${slot}_${setting}`])}</select>
+      <select name="r${slot}_${setting}" data-label="run ${slot} ${label}" aria-describedby="pg-err-r${slot}_${setting}">${options(choices[setting === "method" && slot === first.result.own_slot ? "own_method" : setting], defaults[`r${slot}_${setting}`])}</select>
       <span class="gde-field-error" id="pg-err-r${slot}_${setting}" data-error-for="run ${slot} ${label}" aria-live="polite"></span></label>`;
   const typed = (name, extraClass = "") => {
     const f = fields[name];
@@ -72,7 +73,7 @@ export default async function mount(root, api) {
   };
   const runBox = (slot) => `
     <fieldset class="gde-pg__run" data-run="${slot}">
-      <legend><span class="gde-pg__key" data-key="${slot}"></span> Run ${slot}</legend>
+      <legend><span class="gde-pg__key" data-key="${slot}"></span> Run ${slot}${slot === first.result.own_slot ? ": your own" : ""}</legend>
       ${runSelect(slot, "method", "method")}
       ${typed(`r${slot}_lr`)}${typed(`r${slot}_momentum`)}${runSelect(slot, "nesterov", "Nesterov")}
       ${typed(`r${slot}_weight_decay`)}${runSelect(slot, "schedule", "schedule")}
