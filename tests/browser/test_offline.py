@@ -67,13 +67,16 @@ def wait_kept(page, site, runtime: bool = True):
     """Until the service worker controls the page and its Cache holds every listed file (but the
     Python runtime's, kept once Python runs, when `runtime` is false; never the code editor's,
     kept once a panel opens it)."""
-    listed = len([key for key, (_, strategy) in json.loads(_manifest_text(site)).items()
-                  if strategy != "used" and (runtime or strategy != "lazy")])
+    listed = [key for key, (_, strategy) in json.loads(_manifest_text(site)).items()
+              if strategy != "used" and (runtime or strategy != "lazy")]
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    # every one of them kept (the runtime may be kept meanwhile too, once the page's Python starts)
     poll(page, """async (listed) => {
             const names = (await caches.keys()).filter((n) => n.startsWith("gde-"));
             if (names.length !== 1) return false;
-            return (await (await caches.open(names[0])).keys()).length === listed;
+            const root = new URL("/", location.href).href;
+            const kept = new Set((await (await caches.open(names[0])).keys()).map((r) => r.url));
+            return listed.every((key) => kept.has(new URL(key, root).href));
         }""", listed)
     return page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('gde-'))")
 

@@ -309,7 +309,7 @@ export default async function mount(root, api) {
   }
   function paintKeys() {
     const { line } = colours();
-    root.querySelectorAll("[data-key]").forEach((el) => {
+    root.querySelectorAll(".gde-pg__key[data-key]").forEach((el) => {
       const s = Number(el.dataset.key);
       el.style.borderTopColor = line(s);
       el.style.borderTopStyle = RUN_STYLE[s].dash.length ? "dashed" : "solid";
